@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file iptables-c.h
+ * @brief libiptables-c: manage Linux iptables rules from C, the way go-iptables does from Go.
+ *
+ * Every call that can fail returns an int: IPTABLES_OK (0) or a negative IPTABLES_E* code.
+ * The message iptables itself would print is then available from iptables_errmsg().
+ * Predicates (iptables_exists, iptables_chain_exists) return 1 or 0, or a negative code.
+ * A rulespec is a NULL-terminated array of words, exactly as after `iptables -A CHAIN`.
+ * Positions are 1-based. Strings returned through out-parameters belong to the caller and are
+ * released with iptables_strv_free() / iptables_stats_free() / free().
+ */
+#ifndef IPTABLES_C_H
+#define IPTABLES_C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define IPTABLES_API __attribute__((visibility("default")))
+#else
+#define IPTABLES_API
+#endif
+
+#define IPTABLES_C_VERSION_MAJOR 0
+#define IPTABLES_C_VERSION_MINOR 1
+#define IPTABLES_C_VERSION_PATCH 0
+
+/** Opaque handle: one address family, one backend. Safe to share between threads. */
+typedef struct iptables iptables;
+
+enum iptables_proto { IPTABLES_IPV4 = 4, IPTABLES_IPV6 = 6 };
+
+enum iptables_backend {
+	IPTABLES_BACKEND_AUTO = 0,	/**< follow the system's iptables */
+	IPTABLES_BACKEND_LIBIPTC,	/**< in-process libiptc + libxtables */
+	IPTABLES_BACKEND_EXEC		/**< spawn iptables/ip6tables --wait */
+};
+
+struct iptables_options {
+	enum iptables_proto proto;	/**< 0 means IPv4 */
+	enum iptables_backend backend;	/**< 0 means AUTO */
+	int timeout_s;			/**< xtables lock wait: 0 = forever, >0 = seconds */
+	const char *path;		/**< exec backend binary; NULL = iptables / ip6tables */
+	const char *lockfile;		/**< NULL = $XTABLES_LOCKFILE, else /run/xtables.lock */
+};
+
+/** One rule's counters and columns, like go-iptables' Stat. */
+struct iptables_stat {
+	uint64_t packets, bytes;
+	char *target, *protocol, *opt, *in, *out, *source, *destination, *options;
+};
+
+enum iptables_status {
+	IPTABLES_OK = 0,
+	IPTABLES_ENOTFOUND = -1,	/**< rule, chain or table does not exist */
+	IPTABLES_EEXIST = -2,		/**< chain already exists */
+	IPTABLES_EINVAL = -3,		/**< bad argument or rulespec */
+	IPTABLES_ELOCK = -4,		/**< xtables lock not obtained in time */
+	IPTABLES_EPERM = -5,		/**< permission denied */
+	IPTABLES_EBUSY = -6,		/**< chain not empty / still referenced */
+	IPTABLES_ERANGE = -7,		/**< index too big */
+	IPTABLES_ESYS = -8,		/**< kernel or system call failed */
+	IPTABLES_EEXEC = -9,		/**< the iptables binary failed */
+	IPTABLES_ENOMEM = -10,		/**< out of memory */
+	IPTABLES_EUNSUPPORTED = -11	/**< not supported by this backend or system */
+};
+
+/** Build a NULL-terminated rulespec in place: IPTABLES_SPEC("-p","tcp","-j","ACCEPT"). */
+#define IPTABLES_SPEC(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/** Static text for a status code. */
+IPTABLES_API const char *iptables_strerror(int code);
+/** Message of the last failure of a call on @p h made by the calling thread; never NULL. */
+IPTABLES_API const char *iptables_errmsg(const iptables *h);
+/** Exec backend: exit status (1..4) of the binary for that failure, else 0. */
+IPTABLES_API int iptables_exit_status(const iptables *h);
+
+/** Create a handle. @p opts may be NULL (IPv4, AUTO backend, wait forever). */
+IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opts);
+/** Release a handle; a transaction still open is rolled back. NULL is a no-op. */
+IPTABLES_API void iptables_free(iptables *h);
+IPTABLES_API enum iptables_proto iptables_proto(const iptables *h);
+/** The backend chosen at iptables_new(); never AUTO. */
+IPTABLES_API enum iptables_backend iptables_backend(const iptables *h);
+/** Version of the iptables in use (exec: the binary's; libiptc: the libxtables it links). */
+IPTABLES_API int iptables_version(const iptables *h, int *major, int *minor, int *patch);
+/** "legacy" or "nf_tables". */
+IPTABLES_API const char *iptables_mode(const iptables *h);
+
+/* Rules */
+IPTABLES_API int iptables_append(iptables *h, const char *table, const char *chain,
+				 const char *const *spec);
+/** Append unless an identical rule already exists (then OK, nothing changed). */
+IPTABLES_API int iptables_append_unique(iptables *h, const char *table, const char *chain,
+					const char *const *spec);
+IPTABLES_API int iptables_insert(iptables *h, const char *table, const char *chain, int pos,
+				 const char *const *spec);
+IPTABLES_API int iptables_insert_unique(iptables *h, const char *table, const char *chain,
+					int pos, const char *const *spec);
+IPTABLES_API int iptables_replace(iptables *h, const char *table, const char *chain, int pos,
+				  const char *const *spec);
+/** Delete the first rule matching @p spec; IPTABLES_ENOTFOUND when there is none. */
+IPTABLES_API int iptables_delete(iptables *h, const char *table, const char *chain,
+				 const char *const *spec);
+/** Like iptables_delete, but an absent rule (or chain) is OK. */
+IPTABLES_API int iptables_delete_if_exists(iptables *h, const char *table, const char *chain,
+					   const char *const *spec);
+IPTABLES_API int iptables_delete_by_id(iptables *h, const char *table, const char *chain,
+				       int pos);
+/** 1 if a rule matching @p spec exists, 0 if not (also when the chain is absent), or < 0. */
+IPTABLES_API int iptables_exists(iptables *h, const char *table, const char *chain,
+				 const char *const *spec);
+
+/* Listing: the lines `iptables -S CHAIN` prints (chain NULL: the whole table). */
+IPTABLES_API int iptables_list(iptables *h, const char *table, const char *chain,
+			       char ***lines, size_t *n);
+/** As `iptables -v -S CHAIN`. */
+IPTABLES_API int iptables_list_with_counters(iptables *h, const char *table, const char *chain,
+					     char ***lines, size_t *n);
+/** The `-A` line of rule @p pos; IPTABLES_ENOTFOUND past the end. Free with free(). */
+IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char *chain, int pos,
+				     char **line);
+/** Chain names in `iptables -S` order: built-ins first, then user chains. */
+IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***chains, size_t *n);
+IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chain,
+				struct iptables_stat **stats, size_t *n);
+IPTABLES_API void iptables_strv_free(char **v, size_t n);
+IPTABLES_API void iptables_stats_free(struct iptables_stat *s, size_t n);
+
+/* Chains */
+IPTABLES_API int iptables_chain_exists(iptables *h, const char *table, const char *chain);
+IPTABLES_API int iptables_new_chain(iptables *h, const char *table, const char *chain);
+/** Flush @p chain, creating it when missing. */
+IPTABLES_API int iptables_clear_chain(iptables *h, const char *table, const char *chain);
+IPTABLES_API int iptables_rename_chain(iptables *h, const char *table, const char *old,
+				       const char *new_name);
+IPTABLES_API int iptables_delete_chain(iptables *h, const char *table, const char *chain);
+/** Flush and delete @p chain; an absent chain is OK. */
+IPTABLES_API int iptables_clear_and_delete_chain(iptables *h, const char *table,
+						 const char *chain);
+/** Flush every chain of @p table. */
+IPTABLES_API int iptables_clear_all(iptables *h, const char *table);
+/** Delete every user chain of @p table (they must be unreferenced: flush first). */
+IPTABLES_API int iptables_delete_all(iptables *h, const char *table);
+IPTABLES_API int iptables_change_policy(iptables *h, const char *table, const char *chain,
+					const char *target);
+
+/* Transactions: every mutating call made between begin and commit on this handle is applied
+ * atomically (all or nothing, one kernel update per table) at commit. If any call inside
+ * fails, or the kernel refuses the result, commit returns the error and applies nothing.
+ * rollback discards everything since begin. */
+IPTABLES_API int iptables_begin(iptables *h);
+IPTABLES_API int iptables_commit(iptables *h);
+IPTABLES_API void iptables_rollback(iptables *h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IPTABLES_C_H */

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Error reporting. A failure is a return code plus a message; the message is kept per handle
+ * and per thread (like errno), so threads sharing a handle never see each other's errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct ipt_errslot {
+	pthread_t tid;
+	int exit_status;
+	char msg[IPT_ERRMSG_MAX];
+	struct ipt_errslot *next;
+};
+
+static const char *const status_text[] = {
+	[0] = "success",
+	[1] = "rule, chain or table does not exist",
+	[2] = "chain already exists",
+	[3] = "invalid argument or rulespec",
+	[4] = "xtables lock not obtained in time",
+	[5] = "permission denied",
+	[6] = "chain not empty or still referenced",
+	[7] = "index out of range",
+	[8] = "kernel or system call failed",
+	[9] = "iptables binary failed",
+	[10] = "out of memory",
+	[11] = "not supported",
+};
+
+IPTABLES_API const char *iptables_strerror(int code)
+{
+	if (code > 0 || -code >= (int)(sizeof(status_text) / sizeof(status_text[0])))
+		return "unknown error";
+	return status_text[-code];
+}
+
+/* The slot of the calling thread, created on first failure; NULL if out of memory. */
+static struct ipt_errslot *slot_get(struct iptables *h, bool create)
+{
+	pthread_t self = pthread_self();
+	struct ipt_errslot *s;
+
+	for (s = h->errslots; s; s = s->next)
+		if (pthread_equal(s->tid, self))
+			return s;
+	if (!create)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->tid = self;
+	s->next = h->errslots;
+	h->errslots = s;
+	return s;
+}
+
+static int record(struct iptables *h, int code, int exit_status, const char *fmt, va_list ap)
+{
+	struct ipt_errslot *s;
+	size_t len;
+
+	pthread_mutex_lock(&h->err_mu);
+	s = slot_get(h, true);
+	if (s) {
+		vsnprintf(s->msg, sizeof(s->msg), fmt, ap);
+		len = strlen(s->msg);
+		while (len && s->msg[len - 1] == '\n')
+			s->msg[--len] = '\0';
+		s->exit_status = exit_status;
+	}
+	pthread_mutex_unlock(&h->err_mu);
+	return code;
+}
+
+int ipt_verror(struct iptables *h, int code, const char *fmt, va_list ap)
+{
+	return record(h, code, 0, fmt, ap);
+}
+
+int ipt_error(struct iptables *h, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(h, code, 0, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int error_exit_fmt(struct iptables *h, int code, int exit_status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(h, code, exit_status, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ipt_error_exit(struct iptables *h, int code, int exit_status, const char *msg)
+{
+	return error_exit_fmt(h, code, exit_status, "%s", msg ? msg : "");
+}
+
+IPTABLES_API const char *iptables_errmsg(const iptables *ch)
+{
+	struct iptables *h = (struct iptables *)ch;
+	struct ipt_errslot *s;
+
+	if (!h)
+		return "invalid handle (NULL)";
+	pthread_mutex_lock(&h->err_mu);
+	s = slot_get(h, false);
+	pthread_mutex_unlock(&h->err_mu);
+	/* A slot is only ever written by its own thread, so reading it unlocked is safe. */
+	return s ? s->msg : "";
+}
+
+IPTABLES_API int iptables_exit_status(const iptables *ch)
+{
+	struct iptables *h = (struct iptables *)ch;
+	struct ipt_errslot *s;
+	int st;
+
+	if (!h)
+		return 0;
+	pthread_mutex_lock(&h->err_mu);
+	s = slot_get(h, false);
+	st = s ? s->exit_status : 0;
+	pthread_mutex_unlock(&h->err_mu);
+	return st;
+}
+
+void ipt_errslots_free(struct iptables *h)
+{
+	struct ipt_errslot *s, *next;
+
+	for (s = h->errslots; s; s = next) {
+		next = s->next;
+		free(s);
+	}
+	h->errslots = NULL;
+}

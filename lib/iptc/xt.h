@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The libxtables layer: rulespec words -> kernel entries, kernel entries -> text.
+ *
+ * libxtables is process-global (afinfo, extension option tables, per-extension flags,
+ * getopt state) and reports errors through exit_err. Everything here runs under one global
+ * mutex taken by xt_enter() and released by xt_leave(); xt_enter() also switches libxtables
+ * to the requested family. Errors raised inside libxtables are trapped (longjmp) and come
+ * back as IPTABLES_EINVAL with iptables' message in the caller's buffer.
+ */
+#ifndef IPT_XT_H
+#define IPT_XT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <libiptc/xtcshared.h>
+
+#include "../internal.h"
+#include "tc_family.h"
+
+#define XT_ERRBUF 1024
+
+/* ---- global state (xt_global.c) ---- */
+
+/* Lock the global mutex, initialise libxtables once, switch it to @nfproto
+ * (NFPROTO_IPV4 / NFPROTO_IPV6), making every extension of that family findable even if it
+ * was first loaded under the other family. Returns 0 or IPTABLES_EUNSUPPORTED/ENOMEM with a
+ * message in @err. Calls nest? No: never call xt_enter twice on one thread. */
+int xt_enter(int nfproto, char *err, size_t errlen) IPT_HIDDEN;
+void xt_leave(void) IPT_HIDDEN;
+
+/* Version of the libxtables we run with (XTABLES_VERSION string parsed), for iptables_version. */
+void xt_version(int *major, int *minor, int *patch) IPT_HIDDEN;
+
+/* Capture what extensions print to stdout (their save/print callbacks) into a string.
+ * Only between xt_enter and xt_leave. xt_capture_end returns a malloc'd NUL-terminated
+ * string (possibly empty), or NULL on ENOMEM, and always restores stdout. */
+struct xt_capture {
+	FILE *saved;
+	FILE *mem;
+	char *buf;
+	size_t len;
+};
+int xt_capture_begin(struct xt_capture *c) IPT_HIDDEN;
+char *xt_capture_end(struct xt_capture *c) IPT_HIDDEN;
+
+/* ---- parsing (xt_parse.c) ---- */
+
+/* One parsed rulespec. Several -s/-d addresses expand to several entries (the cartesian
+ * product, in iptables' order); all share one size and one match mask. */
+struct xt_rule {
+	size_t n;
+	void **entries;			/* malloc'd struct ipt_entry / ip6t_entry, complete */
+	size_t size;			/* next_offset of every entry */
+	unsigned char *mask;		/* delete/check mask, as iptables' make_delete_mask */
+	char jumpto[32];		/* target name as written: ACCEPT, chain name, extension */
+	bool target_is_chain;		/* -j/-g to a user chain (or standard verdict) */
+	bool goto_set;			/* -g was used */
+};
+
+/* Parse @spec (words after `iptables -A CHAIN`) for @table in family @f.
+ * Takes the global lock itself. @handle, when not NULL, is used to tell a jump to an
+ * existing user chain from an unknown target, as iptables does; with NULL, a target that is
+ * neither a standard verdict nor a loadable extension is taken as a chain name.
+ * Returns 0, or IPTABLES_EINVAL/ENOMEM with iptables' own error text in @err
+ * (e.g. "iptables v1.8.9 (legacy): unknown option \"--foo\"\nTry `iptables -h' ..."). */
+int xt_parse_rule(const struct tc_family *f, const char *table, const char *const *spec,
+		  struct xtc_handle *handle, struct xt_rule *out, char *err, size_t errlen)
+	IPT_HIDDEN;
+void xt_rule_free(struct xt_rule *r) IPT_HIDDEN;
+
+/* ---- printing (xt_print.c) ---- */
+
+/* The `-A CHAIN ...` line iptables -S prints for entry @e of @chain (an entry read from
+ * @handle). With @counters, as iptables -v -S ("-A CHAIN ... -c PKTS BYTES").
+ * Takes the global lock itself. Returns 0 and a malloc'd line (no newline) in *line. */
+int xt_format_rule(const struct tc_family *f, struct xtc_handle *handle, const char *chain,
+		   const void *e, bool counters, char **line, char *err, size_t errlen) IPT_HIDDEN;
+
+/* The row of iptables_stats for entry @e: the columns of `iptables -L CHAIN -n -v -x`,
+ * with source/destination in CIDR form ("!" prefixed when inverted). */
+int xt_format_stat(const struct tc_family *f, struct xtc_handle *handle, const void *e,
+		   struct iptables_stat *row, char *err, size_t errlen) IPT_HIDDEN;
+
+#endif

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The read-only calls: listing rules and chains, counters. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int begin_read(struct iptables *h, const char *table, const char *chain, bool need_chain)
+{
+	int rc;
+
+	pthread_mutex_lock(&h->mu);
+	rc = ipt_check_table(h, table);
+	if (!rc && (chain || need_chain))
+		rc = ipt_check_chain(h, chain);
+	if (rc)
+		pthread_mutex_unlock(&h->mu);
+	return rc;
+}
+
+static int hand_out(struct ipt_strv *s, int rc, char ***lines, size_t *n)
+{
+	if (rc) {
+		ipt_strv_clear(s);
+		return rc;
+	}
+	/* an empty result still hands out a valid, NULL-terminated array */
+	if (!s->v) {
+		s->v = calloc(1, sizeof(char *));
+		if (!s->v)
+			return IPTABLES_ENOMEM;
+	}
+	*lines = s->v;
+	*n = s->n;
+	return 0;
+}
+
+static int list_common(iptables *h, const char *table, const char *chain, bool counters,
+		       char ***lines, size_t *n)
+{
+	struct ipt_strv s = { 0 };
+	int rc;
+
+	if (!h || !lines || !n)
+		return IPTABLES_EINVAL;
+	*lines = NULL;
+	*n = 0;
+	rc = begin_read(h, table, chain, false);
+	if (rc)
+		return rc;
+	rc = h->be->list(h, table, chain, counters, &s);
+	pthread_mutex_unlock(&h->mu);
+	return hand_out(&s, rc, lines, n);
+}
+
+IPTABLES_API int iptables_list(iptables *h, const char *table, const char *chain, char ***lines,
+			       size_t *n)
+{
+	return list_common(h, table, chain, false, lines, n);
+}
+
+IPTABLES_API int iptables_list_with_counters(iptables *h, const char *table, const char *chain,
+					     char ***lines, size_t *n)
+{
+	return list_common(h, table, chain, true, lines, n);
+}
+
+IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char *chain, int pos,
+				     char **line)
+{
+	struct ipt_strv s = { 0 };
+	int rc;
+
+	if (!h || !line)
+		return IPTABLES_EINVAL;
+	*line = NULL;
+	rc = begin_read(h, table, chain, true);
+	if (rc)
+		return rc;
+	if (pos < 1) {
+		pthread_mutex_unlock(&h->mu);
+		return ipt_error(h, IPTABLES_EINVAL, "%s: Invalid rule number `%d'", ipt_prog(h),
+				 pos);
+	}
+	rc = h->be->list(h, table, chain, false, &s);
+	pthread_mutex_unlock(&h->mu);
+	if (rc)
+		goto out;
+	/* line 0 is the chain's -P / -N line */
+	if ((size_t)pos >= s.n) {
+		rc = ipt_error(h, IPTABLES_ENOTFOUND, "%s: Index of rule too big (%d > %zu).",
+			       ipt_prog(h), pos, s.n ? s.n - 1 : 0);
+		goto out;
+	}
+	*line = s.v[pos];
+	s.v[pos] = strdup("");
+out:
+	ipt_strv_clear(&s);
+	return rc;
+}
+
+IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***chains, size_t *n)
+{
+	struct ipt_strv s = { 0 };
+	int rc;
+
+	if (!h || !chains || !n)
+		return IPTABLES_EINVAL;
+	*chains = NULL;
+	*n = 0;
+	rc = begin_read(h, table, NULL, false);
+	if (rc)
+		return rc;
+	rc = h->be->list_chains(h, table, &s);
+	pthread_mutex_unlock(&h->mu);
+	return hand_out(&s, rc, chains, n);
+}
+
+IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chain,
+				struct iptables_stat **stats, size_t *n)
+{
+	struct ipt_statv s = { 0 };
+	int rc;
+
+	if (!h || !stats || !n)
+		return IPTABLES_EINVAL;
+	*stats = NULL;
+	*n = 0;
+	rc = begin_read(h, table, chain, true);
+	if (rc)
+		return rc;
+	rc = h->be->stats(h, table, chain, &s);
+	pthread_mutex_unlock(&h->mu);
+	if (rc) {
+		ipt_statv_clear(&s);
+		return rc;
+	}
+	*stats = s.v;
+	*n = s.n;
+	return 0;
+}

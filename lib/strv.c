@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Growable string and stats vectors, and the public functions that free them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	nv = realloc(*v, ncap * elem);
+	if (!nv)
+		return IPTABLES_ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int ipt_strv_push_owned(struct ipt_strv *s, char *str)
+{
+	if (!str || grow((void **)&s->v, &s->cap, s->n + 2, sizeof(char *))) {
+		free(str);
+		return IPTABLES_ENOMEM;
+	}
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+	return 0;
+}
+
+int ipt_strv_push(struct ipt_strv *s, const char *str)
+{
+	return ipt_strv_push_owned(s, strdup(str));
+}
+
+void ipt_strv_clear(struct ipt_strv *s)
+{
+	iptables_strv_free(s->v, s->n);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+char **ipt_strv_dup(const char *const *v, size_t *n_out)
+{
+	size_t n = 0, i;
+	char **copy;
+
+	while (v[n])
+		n++;
+	copy = calloc(n + 1, sizeof(char *));
+	if (!copy)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		copy[i] = strdup(v[i]);
+		if (!copy[i]) {
+			ipt_strv_freev(copy);
+			return NULL;
+		}
+	}
+	if (n_out)
+		*n_out = n;
+	return copy;
+}
+
+void ipt_strv_freev(char **v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct iptables_stat *ipt_statv_add(struct ipt_statv *s)
+{
+	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
+		return NULL;
+	memset(&s->v[s->n], 0, sizeof(*s->v));
+	return &s->v[s->n++];
+}
+
+void ipt_statv_clear(struct ipt_statv *s)
+{
+	iptables_stats_free(s->v, s->n);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+IPTABLES_API void iptables_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+IPTABLES_API void iptables_stats_free(struct iptables_stat *s, size_t n)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < n; i++) {
+		free(s[i].target);
+		free(s[i].protocol);
+		free(s[i].opt);
+		free(s[i].in);
+		free(s[i].out);
+		free(s[i].source);
+		free(s[i].destination);
+		free(s[i].options);
+	}
+	free(s);
+}
