@@ -158,6 +158,17 @@ IPTABLES_API int iptables_begin(iptables *h);
 IPTABLES_API int iptables_commit(iptables *h);
 IPTABLES_API void iptables_rollback(iptables *h);
 
+/* Reconcile, for agents. */
+
+/**
+ * Make @p chain of @p table hold exactly the @p n rules @p specs, in this order, creating the
+ * chain when missing. When it already does, nothing is written to the kernel and 0 is returned;
+ * otherwise the chain is rewritten atomically (one kernel update) and 1 is returned.
+ * Inside a transaction the rewrite joins it. Returns a negative code on failure.
+ */
+IPTABLES_API int iptables_sync_chain(iptables *h, const char *table, const char *chain,
+				     const char *const *const *specs, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -103,6 +103,12 @@ extern const struct ipt_backend ipt_backend_libiptc IPT_HIDDEN;
 /* True when the libiptc backend can work here: legacy tables reachable, libxtables usable. */
 bool ipt_libiptc_usable(int proto) IPT_HIDDEN;
 
+/* The `-A CHAIN ...` lines `iptables -S` would print for @spec, computed in-process through
+ * libxtables without touching the kernel (lib/iptc/xt_canon.c). Several lines when -s/-d
+ * expand. IPTABLES_EUNSUPPORTED when libxtables cannot be used here. */
+int ipt_canonical_rule(struct iptables *h, const char *table, const char *chain,
+		       const char *const *spec, struct ipt_strv *out) IPT_HIDDEN;
+
 struct ipt_errslot;
 
 struct iptables {

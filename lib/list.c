@@ -41,8 +41,10 @@ static int list_common(iptables *h, const char *table, const char *chain, bool c
 	struct ipt_strv s = { 0 };
 	int rc;
 
-	if (!h || !lines || !n)
+	if (!h)
 		return IPTABLES_EINVAL;
+	if (!lines || !n)
+		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*lines = NULL;
 	*n = 0;
 	rc = begin_read(h, table, chain, false);
@@ -71,8 +73,10 @@ IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char 
 	struct ipt_strv s = { 0 };
 	int rc;
 
-	if (!h || !line)
+	if (!h)
 		return IPTABLES_EINVAL;
+	if (!line)
+		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*line = NULL;
 	rc = begin_read(h, table, chain, true);
 	if (rc)
@@ -104,8 +108,10 @@ IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***ch
 	struct ipt_strv s = { 0 };
 	int rc;
 
-	if (!h || !chains || !n)
+	if (!h)
 		return IPTABLES_EINVAL;
+	if (!chains || !n)
+		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*chains = NULL;
 	*n = 0;
 	rc = begin_read(h, table, NULL, false);
@@ -122,8 +128,10 @@ IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chai
 	struct ipt_statv s = { 0 };
 	int rc;
 
-	if (!h || !stats || !n)
+	if (!h)
 		return IPTABLES_EINVAL;
+	if (!stats || !n)
+		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*stats = NULL;
 	*n = 0;
 	rc = begin_read(h, table, chain, true);

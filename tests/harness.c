@@ -141,3 +141,136 @@ int trun(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+/* ---- additions for the suites (tests helper) ---- */
+
+char *tchomp(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	return s;
+}
+
+char *tcli(const struct tcfg *c, int *status, char **err, const char *fmt, ...)
+{
+	char *args, *out = NULL, *e = NULL;
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	ck_assert(vasprintf(&args, fmt, ap) >= 0);
+	va_end(ap);
+	st = tsh(&out, &e, "%s %s", c->cli, args);
+	free(args);
+	tchomp(out);
+	if (status)
+		*status = st;
+	if (err)
+		*err = tchomp(e);
+	else
+		free(e);
+	return out;
+}
+
+char *tlist(iptables *h, const char *table, const char *chain, bool counters, int *rc)
+{
+	char **lines = NULL, *s;
+	size_t n = 0;
+	int r;
+
+	if (counters)
+		r = iptables_list_with_counters(h, table, chain, &lines, &n);
+	else
+		r = iptables_list(h, table, chain, &lines, &n);
+	if (rc)
+		*rc = r;
+	if (r)
+		return NULL;
+	s = tjoin(lines, n);
+	iptables_strv_free(lines, n);
+	return s;
+}
+
+char *toracle_diff(iptables *h, const struct tcfg *c, const char *table, const char *chain,
+		   bool counters)
+{
+	char *want, *got, *err = NULL, *msg = NULL;
+	int st, rc;
+
+	want = tcli(c, &st, &err, "-t %s %s-S %s", table, counters ? "-v " : "",
+		    chain ? chain : "");
+	got = tlist(h, table, chain, counters, &rc);
+	if (st != 0)
+		ck_assert(asprintf(&msg, "oracle `%s -t %s -S %s` failed (%d): %s", c->cli, table,
+				   chain ? chain : "", st, err) >= 0);
+	else if (!got)
+		ck_assert(asprintf(&msg, "iptables_list(%s, %s) failed: %d (%s): %s", table,
+				   chain ? chain : "NULL", rc, iptables_strerror(rc),
+				   iptables_errmsg(h)) >= 0);
+	else if (strcmp(want, got) != 0)
+		ck_assert(asprintf(&msg, "listing of %s %s differs from `%s -S`\n"
+				   "--- expected (oracle)\n%s\n--- got (library)\n%s\n---",
+				   table, chain ? chain : "(all)", c->cli, want, got) >= 0);
+	free(want);
+	free(got);
+	free(err);
+	return msg;
+}
+
+char *tshquote(const char *word)
+{
+	size_t len = 3, i;
+	char *q, *p;
+
+	for (i = 0; word[i]; i++)
+		len += word[i] == '\'' ? 4 : 1;
+	p = q = malloc(len);
+	ck_assert(q);
+	*p++ = '\'';
+	for (i = 0; word[i]; i++) {
+		if (word[i] == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else {
+			*p++ = word[i];
+		}
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return q;
+}
+
+char *tshjoin(const char *const *words)
+{
+	size_t len = 1, i;
+	char *s, *q;
+
+	s = malloc(len);
+	ck_assert(s);
+	*s = '\0';
+	for (i = 0; words[i]; i++) {
+		q = tshquote(words[i]);
+		len += strlen(q) + 1;
+		s = realloc(s, len);
+		ck_assert(s);
+		if (i)
+			strcat(s, " ");
+		strcat(s, q);
+		free(q);
+	}
+	return s;
+}
+
+bool tvalgrind(void)
+{
+	const char *v = getenv("IPTC_VALGRIND");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+double ttimeout(double base)
+{
+	return tvalgrind() ? base * 10 : base;
+}

@@ -44,4 +44,49 @@ char *tjoin(char **lines, size_t n);
 /* Run a Check suite with CK_FORK and return EXIT_SUCCESS/EXIT_FAILURE. */
 int trun(Suite *s);
 
+/* ---- additions for the suites (tests helper) ---- */
+
+/* Like tsh, for "<c->cli> ARGS": returns stdout with one trailing newline removed (never
+ * NULL); *status gets the exit status and *err the stderr (trailing newline removed) when
+ * the pointers are non-NULL. */
+char *tcli(const struct tcfg *c, int *status, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Our listing (iptables_list / _with_counters) joined with '\n'; NULL on failure, *rc set. */
+char *tlist(iptables *h, const char *table, const char *chain, bool counters, int *rc);
+
+/* NULL when our listing of @table (@chain NULL: the whole table) equals the oracle CLI's
+ * `-S` (with @counters: `-v -S`), else a malloc'd message showing both. */
+char *toracle_diff(iptables *h, const struct tcfg *c, const char *table, const char *chain,
+		   bool counters);
+
+/* Fail the test when toracle_diff reports a difference. */
+#define ck_oracle(h, c, table, chain, counters)                                             \
+	do {                                                                                \
+		char *m_ = toracle_diff((h), (c), (table), (chain), (counters));            \
+		ck_assert_msg(m_ == NULL, "%s: %s", (c)->name, m_ ? m_ : "");               \
+	} while (0)
+
+/* Fail unless @rc == @want, showing the codes and iptables_errmsg(h). */
+#define ck_rc(h, rc, want)                                                                  \
+	do {                                                                                \
+		int r_ = (rc), w_ = (want);                                                 \
+		ck_assert_msg(r_ == w_, "%s returned %d (%s), want %d (%s); errmsg: %s", #rc,  \
+			      r_, iptables_strerror(r_), w_, iptables_strerror(w_),         \
+			      (h) ? iptables_errmsg(h) : "(no handle)");                    \
+	} while (0)
+
+/* Strip trailing newlines in place; returns @s. */
+char *tchomp(char *s);
+
+/* Quote one word for /bin/sh (single quotes); caller frees. */
+char *tshquote(const char *word);
+/* Quote and join a NULL-terminated word list for /bin/sh; caller frees. */
+char *tshjoin(const char *const *words);
+
+/* Seconds allowed per test case: @base, multiplied when running under valgrind. */
+double ttimeout(double base);
+/* True when IPTC_VALGRIND is set (the test runs under valgrind: be lighter). */
+bool tvalgrind(void);
+
 #endif

@@ -22,14 +22,18 @@
 
 /* ---- global state (xt_global.c) ---- */
 
-/* Lock the global mutex, initialise libxtables once, switch it to @nfproto
+/* While the lock is held, stderr is pointed at a sink that discards what libxtables and the
+ * extensions print there (warnings, notices), so the library never writes to stderr.
+ *
+ * Lock the global mutex, initialise libxtables once, switch it to @nfproto
  * (NFPROTO_IPV4 / NFPROTO_IPV6), making every extension of that family findable even if it
  * was first loaded under the other family. Returns 0 or IPTABLES_EUNSUPPORTED/ENOMEM with a
  * message in @err. Calls nest? No: never call xt_enter twice on one thread. */
 int xt_enter(int nfproto, char *err, size_t errlen) IPT_HIDDEN;
 void xt_leave(void) IPT_HIDDEN;
 
-/* Version of the libxtables we run with (XTABLES_VERSION string parsed), for iptables_version. */
+/* Version of the libxtables we were built against (pkg-config's xtables version, e.g. 1.8.9),
+ * for iptables_version. Needs no lock. */
 void xt_version(int *major, int *minor, int *patch) IPT_HIDDEN;
 
 /* Capture what extensions print to stdout (their save/print callbacks) into a string.
@@ -43,6 +47,15 @@ struct xt_capture {
 };
 int xt_capture_begin(struct xt_capture *c) IPT_HIDDEN;
 char *xt_capture_end(struct xt_capture *c) IPT_HIDDEN;
+
+/* Run fn(arg) with libxtables' exit_err trapped (only between xt_enter and xt_leave).
+ * Returns what fn returned; if libxtables raised an error inside fn (xtables_error /
+ * exit_err), fn is abandoned by longjmp and xt_trap_call returns IPTABLES_EINVAL with
+ * iptables' message ("iptables v1.8.9 (legacy): ...", no trailing newline) in @err.
+ * fn must therefore keep anything it allocates reachable through @arg so the caller can
+ * free it after a trapped error. Traps nest. Does not protect against the libxtables paths
+ * that call exit() directly (see LIBXTABLES-NOTES.md). */
+int xt_trap_call(int (*fn)(void *arg), void *arg, char *err, size_t errlen) IPT_HIDDEN;
 
 /* ---- parsing (xt_parse.c) ---- */
 
@@ -67,6 +80,11 @@ struct xt_rule {
 int xt_parse_rule(const struct tc_family *f, const char *table, const char *const *spec,
 		  struct xtc_handle *handle, struct xt_rule *out, char *err, size_t errlen)
 	IPT_HIDDEN;
+/* Same, knowing the chain: adds iptables' chain checks ("Can't use -o with INPUT",
+ * "Can't use -i with OUTPUT"). @chain may be NULL (then same as xt_parse_rule). */
+int xt_parse_rule_chain(const struct tc_family *f, const char *table, const char *chain,
+			const char *const *spec, struct xtc_handle *handle, struct xt_rule *out,
+			char *err, size_t errlen) IPT_HIDDEN;
 void xt_rule_free(struct xt_rule *r) IPT_HIDDEN;
 
 /* ---- printing (xt_print.c) ---- */
@@ -76,6 +94,11 @@ void xt_rule_free(struct xt_rule *r) IPT_HIDDEN;
  * Takes the global lock itself. Returns 0 and a malloc'd line (no newline) in *line. */
 int xt_format_rule(const struct tc_family *f, struct xtc_handle *handle, const char *chain,
 		   const void *e, bool counters, char **line, char *err, size_t errlen) IPT_HIDDEN;
+
+/* The line xt_format_rule would print for entry @i of a rule we parsed (not yet in any
+ * kernel table): lets a rulespec be put in `iptables -S` form without touching the kernel. */
+int xt_format_parsed(const struct tc_family *f, const char *chain, const struct xt_rule *r,
+		     size_t i, char **line, char *err, size_t errlen) IPT_HIDDEN;
 
 /* The row of iptables_stats for entry @e: the columns of `iptables -L CHAIN -n -v -x`,
  * with source/destination in CIDR form ("!" prefixed when inverted). */

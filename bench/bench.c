@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Benchmark: per-operation cost of append / exists / list / delete on a chain of N rules, for
+ *   libiptc   our libiptc backend, one call at a time
+ *   txn       our libiptc backend, all appends (or deletes) in one transaction
+ *   exec      our exec backend (iptables-legacy), one call at a time
+ *   cli       a loop of the iptables-legacy binary (what go-iptables does)
+ *   restore   iptables-legacy-restore --noflush with the same rules
+ * all measured in one run, in a private network namespace. Slow methods are timed on a sample
+ * of operations at chain size ~N (the chain is pre-filled by restore) and reported per op.
+ * Usage: bench [-s SAMPLE] [N...]      (default N: 100 1000 10000)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iptables-c.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum { OP_APPEND, OP_EXISTS, OP_LIST, OP_DELETE, N_OPS };
+enum { M_LIBIPTC, M_TXN, M_EXEC, M_CLI, M_RESTORE, N_METHODS };
+static const char *const op_name[N_OPS] = { "append", "exists", "list", "delete" };
+static const char *const method_name[N_METHODS] = { "libiptc", "libiptc-txn", "exec",
+						    "cli-loop", "restore" };
+/* per-op seconds; < 0 means not applicable */
+static double cost[N_METHODS][N_OPS];
+static int sample = 200;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench: %s\n", what);
+	exit(1);
+}
+
+/* Rule i: distinct source address and port, so every rule is unique. */
+static void rule_words(int i, char src[32], char port[8])
+{
+	snprintf(src, 32, "10.%d.%d.%d/32", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+	snprintf(port, 8, "%d", 1024 + i % 60000);
+}
+
+#define SPEC(src, port) IPTABLES_SPEC("-s", src, "-p", "tcp", "--dport", port, "-j", "ACCEPT")
+
+static int run(char *const argv[], const char *input)
+{
+	posix_spawn_file_actions_t fa;
+	int pfd[2] = { -1, -1 }, status;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (input) {
+		if (pipe2(pfd, O_CLOEXEC))
+			die("pipe");
+		posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
+	}
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ))
+		die("spawn");
+	posix_spawn_file_actions_destroy(&fa);
+	if (input) {
+		size_t len = strlen(input), off = 0;
+
+		close(pfd[0]);
+		while (off < len) {
+			ssize_t w = write(pfd[1], input + off, len - off);
+
+			if (w < 0 && errno != EINTR)
+				die("write");
+			off += w > 0 ? (size_t)w : 0;
+		}
+		close(pfd[1]);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int cli(const char *cmd, int i)
+{
+	char src[32], port[8];
+
+	rule_words(i, src, port);
+	char *argv[] = { "iptables-legacy", "-w", (char *)cmd, "BENCH", "-s", src, "-p", "tcp",
+			 "--dport", port, "-j", "ACCEPT", NULL };
+	return run(argv, NULL);
+}
+
+/* iptables-legacy-restore --noflush with CMD (-A/-D) for rules [from, to). */
+static void restore(const char *cmd, int from, int to)
+{
+	size_t cap = 64 + (size_t)(to - from) * 80, len = 0;
+	char *buf = malloc(cap), src[32], port[8];
+	char *argv[] = { "iptables-legacy-restore", "--noflush", "-w", NULL };
+
+	if (!buf)
+		die("oom");
+	len += sprintf(buf, "*filter\n");
+	for (int i = from; i < to; i++) {
+		rule_words(i, src, port);
+		len += sprintf(buf + len, "%s BENCH -s %s -p tcp --dport %s -j ACCEPT\n", cmd, src,
+			       port);
+	}
+	sprintf(buf + len, "COMMIT\n");
+	if (run(argv, buf))
+		die("iptables-legacy-restore failed");
+	free(buf);
+}
+
+static void reset_chain(void)
+{
+	char *fl[] = { "iptables-legacy", "-w", "-F", "BENCH", NULL };
+	char *nc[] = { "iptables-legacy", "-w", "-N", "BENCH", NULL };
+
+	if (run(fl, NULL))
+		run(nc, NULL);
+}
+
+static iptables *open_backend(enum iptables_backend b)
+{
+	struct iptables_options o = { .backend = b,
+				      .path = b == IPTABLES_BACKEND_EXEC ? "iptables-legacy" : NULL };
+	iptables *h;
+
+	if (iptables_new(&h, &o))
+		die("iptables_new");
+	return h;
+}
+
+static void check(iptables *h, int rc, const char *what)
+{
+	if (rc < 0) {
+		fprintf(stderr, "bench: %s: %s\n", what, iptables_errmsg(h));
+		exit(1);
+	}
+}
+
+/* One call at a time through the API (libiptc or exec backend). */
+static void bench_api(int m, iptables *h, int n)
+{
+	int k = n < sample ? n : sample, base = n - k, i;
+	char src[32], port[8], **lines;
+	size_t nl;
+	double t;
+
+	reset_chain();
+	if (base)
+		restore("-A", 0, base);
+	t = now();
+	for (i = base; i < n; i++) {
+		rule_words(i, src, port);
+		check(h, iptables_append(h, "filter", "BENCH", SPEC(src, port)), "append");
+	}
+	cost[m][OP_APPEND] = (now() - t) / k;
+
+	t = now();
+	for (i = 0; i < k; i++) {
+		rule_words((int)((long)i * n / k), src, port);
+		if (iptables_exists(h, "filter", "BENCH", SPEC(src, port)) != 1)
+			die("exists: rule not found");
+	}
+	cost[m][OP_EXISTS] = (now() - t) / k;
+
+	t = now();
+	check(h, iptables_list(h, "filter", "BENCH", &lines, &nl), "list");
+	cost[m][OP_LIST] = now() - t;
+	if (nl != (size_t)n + 1)
+		die("list: wrong line count");
+	iptables_strv_free(lines, nl);
+
+	t = now();
+	for (i = n - 1; i >= base; i--) {
+		rule_words(i, src, port);
+		check(h, iptables_delete(h, "filter", "BENCH", SPEC(src, port)), "delete");
+	}
+	cost[m][OP_DELETE] = (now() - t) / k;
+}
+
+static void bench_txn(iptables *h, int n)
+{
+	char src[32], port[8];
+	double t;
+	int i;
+
+	reset_chain();
+	t = now();
+	check(h, iptables_begin(h), "begin");
+	for (i = 0; i < n; i++) {
+		rule_words(i, src, port);
+		check(h, iptables_append(h, "filter", "BENCH", SPEC(src, port)), "append");
+	}
+	check(h, iptables_commit(h), "commit");
+	cost[M_TXN][OP_APPEND] = (now() - t) / n;
+	cost[M_TXN][OP_EXISTS] = cost[M_TXN][OP_LIST] = -1;
+
+	t = now();
+	check(h, iptables_begin(h), "begin");
+	for (i = 0; i < n; i++) {
+		rule_words(i, src, port);
+		check(h, iptables_delete(h, "filter", "BENCH", SPEC(src, port)), "delete");
+	}
+	check(h, iptables_commit(h), "commit");
+	cost[M_TXN][OP_DELETE] = (now() - t) / n;
+}
+
+static void bench_cli(int n)
+{
+	int k = n < sample ? n : sample, base = n - k, i;
+	char *list[] = { "iptables-legacy", "-w", "-S", "BENCH", NULL };
+	double t;
+
+	reset_chain();
+	if (base)
+		restore("-A", 0, base);
+	t = now();
+	for (i = base; i < n; i++)
+		if (cli("-A", i))
+			die("cli -A");
+	cost[M_CLI][OP_APPEND] = (now() - t) / k;
+	t = now();
+	for (i = 0; i < k; i++)
+		if (cli("-C", (int)((long)i * n / k)))
+			die("cli -C");
+	cost[M_CLI][OP_EXISTS] = (now() - t) / k;
+	t = now();
+	run(list, NULL);
+	cost[M_CLI][OP_LIST] = now() - t;
+	t = now();
+	for (i = n - 1; i >= base; i--)
+		if (cli("-D", i))
+			die("cli -D");
+	cost[M_CLI][OP_DELETE] = (now() - t) / k;
+}
+
+static void bench_restore(int n)
+{
+	double t;
+
+	reset_chain();
+	t = now();
+	restore("-A", 0, n);
+	cost[M_RESTORE][OP_APPEND] = (now() - t) / n;
+	cost[M_RESTORE][OP_EXISTS] = cost[M_RESTORE][OP_LIST] = -1;
+	t = now();
+	restore("-D", 0, n);
+	cost[M_RESTORE][OP_DELETE] = (now() - t) / n;
+}
+
+static void report(int n)
+{
+	printf("\nN = %d rules (one-at-a-time methods timed on %d ops at chain size ~N)\n", n,
+	       n < sample ? n : sample);
+	printf("%-12s", "method");
+	for (int o = 0; o < N_OPS; o++)
+		printf(" %14s %8s", op_name[o], "vs cli");
+	printf("\n");
+	for (int m = 0; m < N_METHODS; m++) {
+		printf("%-12s", method_name[m]);
+		for (int o = 0; o < N_OPS; o++) {
+			if (cost[m][o] < 0) {
+				printf(" %14s %8s", "-", "");
+				continue;
+			}
+			printf(" %11.1f us %7.1fx", cost[m][o] * 1e6, cost[M_CLI][o] / cost[m][o]);
+		}
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	int sizes[16], nsizes = 0;
+	iptables *lib, *txn, *ex;
+	char lock[] = "/tmp/iptc-bench-lock.XXXXXX";
+	int fd;
+
+	for (int i = 1; i < argc && nsizes < 16; i++) {
+		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+			sample = atoi(argv[++i]);
+		else
+			sizes[nsizes++] = atoi(argv[i]);
+	}
+	if (!nsizes) {
+		sizes[0] = 100;
+		sizes[1] = 1000;
+		sizes[2] = 10000;
+		nsizes = 3;
+	}
+	if (getenv("IPTC_BENCH_NO_UNSHARE") == NULL && unshare(CLONE_NEWNET))
+		die("unshare(CLONE_NEWNET) failed: run as root");
+	fd = mkstemp(lock);
+	if (fd < 0)
+		die("mkstemp");
+	close(fd);
+	setenv("XTABLES_LOCKFILE", lock, 1);
+
+	lib = open_backend(IPTABLES_BACKEND_LIBIPTC);
+	txn = open_backend(IPTABLES_BACKEND_LIBIPTC);
+	ex = open_backend(IPTABLES_BACKEND_EXEC);
+	printf("libiptables-c benchmark: per-op cost, and speed-up vs a loop of the iptables-legacy CLI\n");
+	for (int s = 0; s < nsizes; s++) {
+		int n = sizes[s];
+
+		bench_api(M_LIBIPTC, lib, n);
+		bench_txn(txn, n);
+		bench_api(M_EXEC, ex, n);
+		bench_cli(n);
+		bench_restore(n);
+		report(n);
+	}
+	iptables_free(lib);
+	iptables_free(txn);
+	iptables_free(ex);
+	unlink(lock);
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Private interface of the exec backend (lib/exec/). */
+#ifndef IPT_EXEC_H
+#define IPT_EXEC_H
+
+#include "internal.h"
+#include "spawn.h"
+
+/* exec_errors.c */
+int ipt_exec_classify(const char *msg, int status) IPT_HIDDEN;
+/* Copy of a child's stderr without nft's "# Warning:" lines and trailing newlines. */
+char *ipt_exec_clean_msg(const char *err) IPT_HIDDEN;
+/* Records the failure of a finished child (status != 0) and returns its code. */
+int ipt_exec_fail(struct iptables *h, const struct ipt_spawn_res *res) IPT_HIDDEN;
+/* Same with a code decided by the caller (0: classify). */
+int ipt_exec_fail_as(struct iptables *h, const struct ipt_spawn_res *res, int code) IPT_HIDDEN;
+/* Records that @prog could not be started (errno @err) and returns IPTABLES_EEXEC. */
+int ipt_exec_spawn_fail(struct iptables *h, const char *prog, int err) IPT_HIDDEN;
+
+/* exec_run.c */
+/*
+ * Runs `<h->path> --wait [N] -t table args... spec...` (args and spec NULL-terminated, either
+ * may be NULL). Returns 0 with the child finished (any status) in *res, or records a failure
+ * to start it and returns the code; *res is then empty.
+ */
+int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ipt_spawn_res *res) IPT_HIDDEN;
+/* Same, but a non-zero exit status is a recorded failure. res may be NULL (output dropped). */
+int ipt_exec_run(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ipt_spawn_res *res) IPT_HIDDEN;
+/* Splits stdout into lines (no newline), skipping "#" comment lines nft adds. */
+int ipt_exec_lines(const char *out, struct ipt_strv *lines) IPT_HIDDEN;
+/* 1 when table/chain exists, 0 when not, < 0 on other failures (recorded). */
+int ipt_exec_chain_exists(struct iptables *h, const char *table, const char *chain) IPT_HIDDEN;
+
+/* exec_stats.c */
+/* Splits one `-L -n -v -x` rule row into *st (strings malloc'd). 0, EINVAL or ENOMEM. */
+int ipt_exec_parse_stat_row(const char *line, bool ipv6, struct iptables_stat *st) IPT_HIDDEN;
+int ipt_exec_stats(struct iptables *h, const char *table, const char *chain,
+		   struct ipt_statv *out) IPT_HIDDEN;
+
+/* exec_list.c */
+int ipt_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
+		  struct ipt_strv *out) IPT_HIDDEN;
+int ipt_exec_list_chains(struct iptables *h, const char *table, struct ipt_strv *out) IPT_HIDDEN;
+
+/* exec_apply.c */
+int ipt_exec_apply(struct iptables *h, const struct ipt_op *op) IPT_HIDDEN;
+/* 1 if the rule exists (-C), 0 if not or the chain is absent, < 0 on failure. */
+int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
+			 const char *const *spec) IPT_HIDDEN;
+
+/* exec_restore.c */
+/*
+ * exec_diag.c: a better code than @code (from the message) for op @k of a failed restore,
+ * e.g. when legacy said only "line N failed".
+ */
+int ipt_exec_restore_diag(struct iptables *h, const struct ipt_op *ops, size_t k,
+			  const bool *emitted, int code) IPT_HIDDEN;
+int ipt_exec_commit(struct iptables *h, const struct ipt_op *ops, size_t n) IPT_HIDDEN;
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * iptables-legacy-restore reports a failed command only as "line N failed". To still return
+ * a useful code, replay the chain-level effect of the transaction's earlier ops on the
+ * table as the kernel has it (the failed restore changed nothing in it) and look at what
+ * op N needed. The message stays iptables' own.
+ */
+#include <string.h>
+
+#include "exec_model.h"
+
+static bool needs_chain(enum ipt_opcode code)
+{
+	return code != IPT_OP_NEW_CHAIN && code != IPT_OP_CLEAR_ALL &&
+	       code != IPT_OP_DELETE_ALL;
+}
+
+/* @code: what the message said; kept when the model has no better answer. */
+static int diag(struct xmodel *m, const struct ipt_op *op, int code)
+{
+	struct xm_chain *c = op->chain ? xm_find(m, op->table, op->chain) : NULL;
+
+	if (m->nt && m->t[0].missing)
+		return IPTABLES_ENOTFOUND;
+	if (!c && needs_chain(op->code))
+		return IPTABLES_ENOTFOUND;
+	switch (op->code) {
+	case IPT_OP_NEW_CHAIN:
+		return c ? IPTABLES_EEXIST : code;
+	case IPT_OP_RENAME_CHAIN:
+		return xm_find(m, op->table, op->arg) ? IPTABLES_EEXIST : code;
+	case IPT_OP_DELETE_CHAIN:
+	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+	case IPT_OP_DELETE_ALL:
+		return c && c->builtin ? IPTABLES_EINVAL : IPTABLES_EBUSY;
+	case IPT_OP_DELETE:
+	case IPT_OP_DELETE_IF_EXISTS:
+		return code == IPTABLES_EEXEC ? IPTABLES_ENOTFOUND : code;
+	case IPT_OP_INSERT:
+	case IPT_OP_INSERT_UNIQUE:
+		return op->pos > 1 ? IPTABLES_ERANGE : code;
+	case IPT_OP_REPLACE:
+	case IPT_OP_DELETE_NUM:
+		return IPTABLES_ERANGE;
+	case IPT_OP_POLICY:
+		return IPTABLES_EINVAL;
+	default:
+		return code;
+	}
+}
+
+int ipt_exec_restore_diag(struct iptables *h, const struct ipt_op *ops, size_t k,
+			  const bool *emitted, int code)
+{
+	struct xmodel m = { .h = h };
+	size_t i;
+
+	if (xm_load(&m, ops[k].table))
+		goto out;
+	for (i = 0; i < k; i++)
+		if (emitted[i] && !strcmp(ops[i].table, ops[k].table) && xm_apply(&m, &ops[i]))
+			goto out;
+	code = diag(&m, &ops[k], code);
+out:
+	xm_free(&m);
+	return code;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* list() and list_chains(): `iptables -S`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+/*
+ * Older iptables-nft printed counters iptables-save style, "[p:b] -A ...". Rewrite such a
+ * line the way go-iptables does ("-A ... -c p b") so both modes read alike.
+ */
+static int fix_counters(char **line)
+{
+	unsigned long long p, b;
+	char *l = *line, *n;
+	int used = 0;
+
+	if (l[0] != '[' || sscanf(l, "[%llu:%llu] %n", &p, &b, &used) != 2 || !used)
+		return 0;
+	if (asprintf(&n, "%s -c %llu %llu", l + used, p, b) < 0)
+		return IPTABLES_ENOMEM;
+	free(l);
+	*line = n;
+	return 0;
+}
+
+static int run_S(struct iptables *h, const char *table, const char *chain, bool counters,
+		 struct ipt_strv *out)
+{
+	const char *args[4] = { NULL };
+	struct ipt_spawn_res res;
+	size_t i = 0, k;
+	int rc;
+
+	if (counters)
+		args[i++] = "-v";
+	args[i++] = "-S";
+	args[i++] = chain;
+	rc = ipt_exec_run(h, table, args, NULL, &res);
+	if (rc)
+		return rc;
+	rc = ipt_exec_lines(res.out, out);
+	ipt_spawn_res_free(&res);
+	for (k = 0; !rc && counters && k < out->n; k++)
+		rc = fix_counters(&out->v[k]);
+	if (rc)
+		return ipt_error(h, rc, "out of memory");
+	return 0;
+}
+
+int ipt_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
+		  struct ipt_strv *out)
+{
+	return run_S(h, table, chain, counters, out);
+}
+
+/* "-P INPUT ACCEPT" / "-N name": the second word. */
+static char *chain_of(const char *line)
+{
+	const char *s = line + 3, *e;
+
+	e = strchr(s, ' ');
+	return strndup(s, e ? (size_t)(e - s) : strlen(s));
+}
+
+int ipt_exec_list_chains(struct iptables *h, const char *table, struct ipt_strv *out)
+{
+	struct ipt_strv all = { 0 };
+	size_t i;
+	int rc;
+
+	rc = run_S(h, table, NULL, false, &all);
+	for (i = 0; !rc && i < all.n; i++) {
+		const char *l = all.v[i];
+		char *name;
+
+		if (strncmp(l, "-P ", 3) && strncmp(l, "-N ", 3))
+			break;
+		name = chain_of(l);
+		if (ipt_strv_push_owned(out, name))	/* frees name */
+			rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	}
+	ipt_strv_clear(&all);
+	return rc;
+}

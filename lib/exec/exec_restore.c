@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * commit(): a transaction becomes one `<path>-restore --noflush --wait [N]` run, fed a script
+ * with a "*table ... COMMIT" section per touched table (iptables-restore replaces each table
+ * in one kernel update; an error anywhere aborts the table being parsed).
+ *
+ * Ops whose effect depends on the current ruleset are decided here, at commit time, by
+ * querying the kernel before the script is written: APPEND_UNIQUE / INSERT_UNIQUE add and
+ * DELETE_IF_EXISTS deletes only when `-C` (or an earlier op of the same transaction with the
+ * same words) says the rule is absent / present; CLEAR_CHAIN becomes -F or -N and
+ * CLEAR_AND_DELETE_CHAIN becomes -F + -X or nothing, from the chains `-S` lists, updated by
+ * the earlier ops of the transaction. A concurrent writer changing the ruleset between those
+ * queries and the restore can make such a decision stale. CHECK and CHAIN_EXISTS are never
+ * logged.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_model.h"
+#include "exec_script.h"
+
+struct commit {
+	struct iptables *h;
+	const struct ipt_op *ops;
+	size_t n;
+	bool *emitted;		/* did op i produce a line (for the decided ops) */
+	struct xmodel m;
+	struct xscript x;
+};
+
+static bool spec_eq(const char *const *a, const char *const *b)
+{
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	for (i = 0; a[i] && b[i]; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return !a[i] && !b[i];
+}
+
+/* What the transaction itself says about rule @spec in @chain before op @i: 1, 0, or -1. */
+static int txn_knows(struct commit *c, size_t i, const struct ipt_op *q)
+{
+	const char *name = q->chain;
+
+	while (i--) {
+		const struct ipt_op *o = &c->ops[i];
+
+		if (!c->emitted[i] || strcmp(o->table, q->table))
+			continue;
+		if (o->code == IPT_OP_CLEAR_ALL)
+			return 0;
+		if (o->code == IPT_OP_RENAME_CHAIN && !strcmp(o->arg, name)) {
+			name = o->chain;	/* earlier ops knew the chain by its old name */
+			continue;
+		}
+		if (!o->chain || strcmp(o->chain, name))
+			continue;
+		switch (o->code) {
+		case IPT_OP_NEW_CHAIN:
+		case IPT_OP_CLEAR_CHAIN:
+		case IPT_OP_DELETE_CHAIN:
+		case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+			return 0;
+		case IPT_OP_APPEND:
+		case IPT_OP_APPEND_UNIQUE:
+		case IPT_OP_INSERT:
+		case IPT_OP_INSERT_UNIQUE:
+		case IPT_OP_REPLACE:
+			if (spec_eq(o->spec, q->spec))
+				return 1;
+			break;
+		case IPT_OP_DELETE:
+		case IPT_OP_DELETE_IF_EXISTS:
+			if (spec_eq(o->spec, q->spec))
+				return 0;
+			break;
+		default:
+			break;
+		}
+	}
+	return -1;
+}
+
+/*
+ * `-C` against the kernel. Exit status 2 (the rule does not parse against the kernel's
+ * state, e.g. it jumps to a chain this transaction creates) also means "not there": the
+ * restore run then judges the rule itself.
+ */
+static int kernel_has_rule(struct iptables *h, const char *table, const char *chain,
+			   const char *const *spec)
+{
+	const char *const args[] = { "-C", chain, NULL };
+	struct ipt_spawn_res res;
+	int rc;
+
+	rc = ipt_exec_raw(h, table, args, spec, &res);
+	if (rc)
+		return rc;
+	if (res.status == 0)
+		rc = 1;
+	else if (res.status == 1 || res.status == 2)
+		rc = 0;
+	else
+		rc = ipt_exec_fail(h, &res);
+	ipt_spawn_res_free(&res);
+	return rc;
+}
+
+/* Loads op @i's table into the model, with the effect of the earlier ops on it. */
+static int load(struct commit *c, size_t i)
+{
+	const char *table = c->ops[i].table;
+	size_t j;
+	int rc;
+
+	if (xm_loaded(&c->m, table))
+		return 0;
+	rc = xm_load(&c->m, table);
+	for (j = 0; !rc && j < i; j++)
+		if (c->emitted[j] && !strcmp(c->ops[j].table, table))
+			rc = xm_apply(&c->m, &c->ops[j]);
+	return rc;
+}
+
+static int rule_exists(struct commit *c, size_t i)
+{
+	const struct ipt_op *op = &c->ops[i];
+	struct xm_chain *ch;
+	int rc;
+
+	rc = load(c, i);
+	if (rc)
+		return rc;
+	ch = xm_find(&c->m, op->table, op->chain);
+	if (!ch)
+		return 0;
+	rc = txn_knows(c, i, op);
+	if (rc >= 0)
+		return rc;
+	if (!ch->kname)
+		return 0;
+	return kernel_has_rule(c->h, op->table, ch->kname, op->spec);
+}
+
+static int chain_exists(struct commit *c, size_t i)
+{
+	const struct ipt_op *op = &c->ops[i];
+	int rc = load(c, i);
+
+	if (rc)
+		return rc;
+	return xm_find(&c->m, op->table, op->chain) != NULL;
+}
+
+static int line(struct commit *c, size_t i, const char *cmd, const char *a1, const char *a2,
+		bool spec)
+{
+	const struct ipt_op *op = &c->ops[i];
+	const char *const words[] = { cmd, a1, a2, NULL };
+
+	c->emitted[i] = true;
+	if (xs_add(&c->x, op->table, i, words, spec ? op->spec : NULL))
+		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Decides whether op @i emits, and what. */
+static int plan_op(struct commit *c, size_t i)
+{
+	const struct ipt_op *op = &c->ops[i];
+	char num[16];
+	int ex;
+
+	snprintf(num, sizeof(num), "%d", op->pos);
+	switch (op->code) {
+	case IPT_OP_APPEND:
+		return line(c, i, "-A", op->chain, NULL, true);
+	case IPT_OP_INSERT:
+		return line(c, i, "-I", op->chain, num, true);
+	case IPT_OP_REPLACE:
+		return line(c, i, "-R", op->chain, num, true);
+	case IPT_OP_DELETE:
+		return line(c, i, "-D", op->chain, NULL, true);
+	case IPT_OP_DELETE_NUM:
+		return line(c, i, "-D", op->chain, num, false);
+	case IPT_OP_APPEND_UNIQUE:
+	case IPT_OP_INSERT_UNIQUE:
+		ex = rule_exists(c, i);
+		if (ex)
+			return ex < 0 ? ex : 0;
+		if (op->code == IPT_OP_APPEND_UNIQUE)
+			return line(c, i, "-A", op->chain, NULL, true);
+		return line(c, i, "-I", op->chain, num, true);
+	case IPT_OP_DELETE_IF_EXISTS:
+		ex = rule_exists(c, i);
+		return ex <= 0 ? ex : line(c, i, "-D", op->chain, NULL, true);
+	case IPT_OP_NEW_CHAIN:
+		return line(c, i, "-N", op->chain, NULL, false);
+	case IPT_OP_CLEAR_CHAIN:
+		ex = chain_exists(c, i);
+		if (ex < 0)
+			return ex;
+		return line(c, i, ex ? "-F" : "-N", op->chain, NULL, false);
+	case IPT_OP_DELETE_CHAIN:
+		return line(c, i, "-X", op->chain, NULL, false);
+	case IPT_OP_RENAME_CHAIN:
+		return line(c, i, "-E", op->chain, op->arg, false);
+	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+		ex = chain_exists(c, i);
+		if (ex <= 0)
+			return ex;
+		ex = line(c, i, "-F", op->chain, NULL, false);
+		return ex ? ex : line(c, i, "-X", op->chain, NULL, false);
+	case IPT_OP_POLICY:
+		return line(c, i, "-P", op->chain, op->arg, false);
+	case IPT_OP_CLEAR_ALL:
+		return line(c, i, "-F", NULL, NULL, false);
+	case IPT_OP_DELETE_ALL:
+		return line(c, i, "-X", NULL, NULL, false);
+	case IPT_OP_CHECK:
+	case IPT_OP_CHAIN_EXISTS:
+		return 0;
+	}
+	return ipt_error(c->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+}
+
+static int check_words(struct commit *c, const struct ipt_op *op)
+{
+	const char *w[] = { op->table, op->chain, op->arg };
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (w[i] && strpbrk(w[i], "\n\r"))
+			goto bad;
+	for (i = 0; op->spec && op->spec[i]; i++)
+		if (strpbrk(op->spec[i], "\n\r"))
+			goto bad;
+	return 0;
+bad:
+	return ipt_error(c->h, IPTABLES_EINVAL, "%s: a word holds a newline", ipt_prog(c->h));
+}
+
+static int plan(struct commit *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < c->n; i++) {
+		rc = check_words(c, &c->ops[i]);
+		if (!rc)
+			rc = plan_op(c, i);
+		if (!rc)
+			rc = xm_apply(&c->m, &c->ops[i]);
+	}
+	return rc;
+}
+
+/* "iptables" -> "iptables-restore", "/sbin/ip6tables-nft" -> "/sbin/ip6tables-nft-restore" */
+static char *restore_path(const char *path)
+{
+	char *p = malloc(strlen(path) + sizeof("-restore"));
+
+	if (p) {
+		strcpy(p, path);
+		strcat(p, "-restore");
+	}
+	return p;
+}
+
+/* Script line a restore error message names, 0 if none. */
+static unsigned int failed_line(const char *msg)
+{
+	static const char *const marks[] = { ": line ", "\nline ", "Error occurred at line: " };
+	unsigned int ln;
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *f = strstr(msg, marks[i]);
+
+		if (f && sscanf(f + strlen(marks[i]), "%u", &ln) == 1)
+			return ln;
+	}
+	return 0;
+}
+
+/*
+ * Classify a failed restore. Legacy prints only "line N failed", and some texts are
+ * ambiguous (see exec_apply.c): then the op of line N is examined (exec_diag.c).
+ */
+static int restore_fail(struct commit *c, const struct ipt_spawn_res *res)
+{
+	char *msg = ipt_exec_clean_msg(res->err);
+	int code;
+	size_t k, len;
+	bool bare, ambiguous;
+
+	if (!msg)
+		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	code = ipt_exec_classify(msg, res->status);
+	k = xs_line_op(&c->x, failed_line(msg));
+	len = strlen(msg);
+	bare = code == IPTABLES_EEXEC && len > 7 && !strcmp(msg + len - 7, " failed");
+	ambiguous = (code == IPTABLES_ENOTFOUND && strstr(msg, "No chain/target/match")) ||
+		    (code == IPTABLES_EINVAL && strstr(msg, "Bad built-in chain name"));
+	if (k != (size_t)-1 && (bare || ambiguous))
+		code = ipt_exec_restore_diag(c->h, c->ops, k, c->emitted, code);
+	free(msg);
+	return ipt_exec_fail_as(c->h, res, code);
+}
+
+static int run_restore(struct commit *c)
+{
+	struct ipt_spawn_res res;
+	char wait_s[16], *text, *rpath;
+	const char *argv[6];
+	size_t len, i = 0;
+	int rc;
+
+	text = xs_text(&c->x, &len);
+	rpath = restore_path(c->h->path);
+	if (!text || !rpath) {
+		free(text);
+		free(rpath);
+		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	}
+	argv[i++] = rpath;
+	argv[i++] = "--noflush";
+	argv[i++] = "--wait";
+	if (c->h->timeout_s > 0) {
+		snprintf(wait_s, sizeof(wait_s), "%d", c->h->timeout_s);
+		argv[i++] = wait_s;
+	}
+	argv[i] = NULL;
+	rc = ipt_spawn((char *const *)argv, c->h->lockfile, text, len, &res);
+	free(text);
+	if (rc)
+		rc = ipt_exec_spawn_fail(c->h, rpath, rc);
+	else if (res.status)
+		rc = restore_fail(c, &res);
+	ipt_spawn_res_free(&res);
+	free(rpath);
+	return rc;
+}
+
+int ipt_exec_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
+{
+	struct commit c = { .h = h, .ops = ops, .n = n, .m = { .h = h } };
+	int rc;
+
+	c.emitted = calloc(n ? n : 1, sizeof(*c.emitted));
+	if (!c.emitted)
+		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	rc = plan(&c);
+	if (!rc && c.x.n)
+		rc = run_restore(&c);
+	xm_free(&c.m);
+	xs_free(&c.x);
+	free(c.emitted);
+	return rc;
+}

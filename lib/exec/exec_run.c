@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Building an iptables command line and running it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+static size_t count(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ipt_spawn_res *res)
+{
+	size_t n = 6 + count(args) + count(spec), i = 0, j;
+	const char **argv = calloc(n, sizeof(*argv));
+	char wait_s[16];
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!argv)
+		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	argv[i++] = h->path;
+	argv[i++] = "--wait";
+	if (h->timeout_s > 0) {
+		snprintf(wait_s, sizeof(wait_s), "%d", h->timeout_s);
+		argv[i++] = wait_s;
+	}
+	if (table) {
+		argv[i++] = "-t";
+		argv[i++] = table;
+	}
+	for (j = 0; args && args[j]; j++)
+		argv[i++] = args[j];
+	for (j = 0; spec && spec[j]; j++)
+		argv[i++] = spec[j];
+	argv[i] = NULL;
+	rc = ipt_spawn((char *const *)argv, h->lockfile, NULL, 0, res);
+	free(argv);
+	if (rc == ENOMEM)
+		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	if (rc)
+		return ipt_exec_spawn_fail(h, h->path, rc);
+	return 0;
+}
+
+int ipt_exec_run(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ipt_spawn_res *res)
+{
+	struct ipt_spawn_res tmp;
+	int rc;
+
+	if (!res)
+		res = &tmp;
+	rc = ipt_exec_raw(h, table, args, spec, res);
+	if (!rc && res->status)
+		rc = ipt_exec_fail(h, res);
+	if (rc || res == &tmp)
+		ipt_spawn_res_free(res);
+	return rc;
+}
+
+int ipt_exec_lines(const char *out, struct ipt_strv *lines)
+{
+	const char *s = out;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t l = nl ? (size_t)(nl - s) : strlen(s);
+		char *line;
+
+		if (*s != '#') {
+			line = strndup(s, l);
+			if (ipt_strv_push_owned(lines, line))	/* frees line */
+				return IPTABLES_ENOMEM;
+		}
+		s += l + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+/*
+ * As go-iptables: `-S CHAIN 1` succeeds for any existing chain and is cheap for big ones.
+ * A missing table is "not there" too.
+ */
+int ipt_exec_chain_exists(struct iptables *h, const char *table, const char *chain)
+{
+	const char *const args[] = { "-S", chain, "1", NULL };
+	struct ipt_spawn_res res;
+	int rc;
+
+	rc = ipt_exec_raw(h, table, args, NULL, &res);
+	if (rc)
+		return rc;
+	if (res.status == 0) {
+		rc = 1;
+	} else {
+		rc = ipt_exec_fail(h, &res);
+		if (rc == IPTABLES_ENOTFOUND)
+			rc = 0;
+	}
+	ipt_spawn_res_free(&res);
+	return rc;
+}

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The in-process backend: libiptc for the tables, libxtables (xt_*.c) for rule text.
+ *
+ * Every call is one session: take the xtables lock, read the table(s), apply, commit what
+ * changed, free the handles, drop the lock; reads take the lock too, as iptables-legacy does.
+ * A commit that fails with EAGAIN (the kernel's table changed since we read it, which only a
+ * writer ignoring the lock can cause) is redone from a fresh read, a bounded number of times.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iptc_backend.h"
+#include "xt.h"
+
+#define TC_MAX_RETRIES 10
+
+static bool any_mutation(const struct ipt_op *ops, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ipt_op_mutates(ops[i].code))
+			return true;
+	return false;
+}
+
+/* After EAGAIN on @t's commit: read it again and re-apply the ops that touch it. */
+static int table_redo(struct tc_session *s, struct tc_table *t, const struct ipt_op *ops,
+		      size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(ops[i].table, t->name) != 0)
+			continue;
+		rc = tc_op_apply(s, &ops[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Commit every table of the session in the order they were first used.
+ * Limit: the kernel replaces one table per call, so a transaction spanning several tables is
+ * atomic per table only. All ops are applied to all handles before the first commit, so a
+ * bad op or rule changes nothing; but if the kernel refuses the second table's commit, the
+ * first table stays committed.
+ */
+static int commit_tables(struct tc_session *s, const struct ipt_op *ops, size_t n)
+{
+	struct tc_table *t;
+	size_t i;
+	int rc, tries;
+
+	for (i = 0; i < s->n; i++) {
+		t = &s->tabs[i];
+		for (tries = 0;; tries++) {
+			rc = tc_table_commit(s, t);
+			if (rc != TC_RETRY)
+				break;
+			if (tries == TC_MAX_RETRIES)
+				return ipt_error(s->h, IPTABLES_ESYS, "%s: %s.", ipt_prog(s->h),
+						 strerror(EAGAIN));
+			rc = table_redo(s, t, ops, n);
+			if (rc)
+				return rc;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Apply @ops in order in one session and commit. Returns the last op's result (1/0 for a
+ * predicate) or the first failure; on failure nothing is committed. */
+static int run_ops(struct iptables *h, const struct ipt_op *ops, size_t n)
+{
+	struct tc_session s;
+	int rc, result = 0;
+	size_t i;
+
+	rc = tc_session_begin(&s, h);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		rc = tc_op_apply(&s, &ops[i]);
+		if (rc < 0)
+			goto out;
+		result = rc;
+	}
+	rc = any_mutation(ops, n) ? commit_tables(&s, ops, n) : 0;
+out:
+	tc_session_end(&s);
+	return rc < 0 ? rc : result;
+}
+
+static int tc_apply(struct iptables *h, const struct ipt_op *op)
+{
+	return run_ops(h, op, 1);
+}
+
+static int tc_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
+{
+	return run_ops(h, ops, n);
+}
+
+/* Checks done when an op is logged in a transaction: what iptables refuses before reading
+ * the table. Jumps are resolved at commit, when the chains created earlier exist. */
+static int tc_validate(struct iptables *h, const struct ipt_op *op)
+{
+	char err[XT_ERRBUF];
+	struct xt_rule r;
+	int rc;
+
+	if (op->code == IPT_OP_NEW_CHAIN)
+		return tc_chain_name_check(h, op->chain);
+	if (!op->spec)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	err[0] = '\0';
+	rc = xt_parse_rule(tc_family_of(h->proto), op->table, op->spec, NULL, &r, err,
+			   sizeof(err));
+	if (rc)
+		return ipt_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
+	if (op->code == IPT_OP_REPLACE && r.n != 1)
+		rc = tc_param_error(h, "Replacement rule does not specify a unique address");
+	xt_rule_free(&r);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static int nomem(struct iptables *h)
+{
+	return ipt_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ipt_prog(h));
+}
+
+/* Names of the chains of @t in iptables' order (built-ins, then user chains sorted), or only
+ * @chain, which must exist. */
+static int chain_names(struct tc_session *s, struct tc_table *t, const char *chain,
+		       struct ipt_strv *names)
+{
+	const char *c;
+
+	if (chain) {
+		if (!s->f->is_chain(chain, t->xh))
+			return tc_fail(s->h, TC_FN_OTHER, ENOENT, NULL);
+		return ipt_strv_push(names, chain) ? nomem(s->h) : 0;
+	}
+	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh))
+		if (ipt_strv_push(names, c))
+			return nomem(s->h);
+	return 0;
+}
+
+/* Session, table handle and chain names: what every reader starts with. */
+static int read_begin(struct tc_session *s, struct iptables *h, const char *table,
+		      const char *chain, struct tc_table **t, struct ipt_strv *names)
+{
+	int rc;
+
+	rc = tc_session_begin(s, h);
+	if (rc)
+		return rc;
+	rc = tc_session_table(s, table, t);
+	if (!rc)
+		rc = chain_names(s, *t, chain, names);
+	if (rc)
+		tc_session_end(s);
+	return rc;
+}
+
+/* "-P CHAIN POLICY [-c PKTS BYTES]" or "-N CHAIN". */
+static int chain_header(struct tc_session *s, struct tc_table *t, const char *chain,
+			bool counters, struct ipt_strv *out)
+{
+	struct xt_counters cnt = { 0, 0 };
+	const char *pol;
+	char *line;
+	int len;
+
+	if (!s->f->builtin(chain, t->xh)) {
+		len = asprintf(&line, "-N %s", chain);
+	} else {
+		pol = s->f->get_policy(chain, &cnt, t->xh);
+		if (counters)
+			len = asprintf(&line, "-P %s %s -c %llu %llu", chain, pol ? pol : "",
+				       (unsigned long long)cnt.pcnt,
+				       (unsigned long long)cnt.bcnt);
+		else
+			len = asprintf(&line, "-P %s %s", chain, pol ? pol : "");
+	}
+	if (len < 0)
+		return nomem(s->h);
+	return ipt_strv_push_owned(out, line) ? nomem(s->h) : 0;
+}
+
+static int chain_rules(struct tc_session *s, struct tc_table *t, const char *chain,
+		       bool counters, struct ipt_strv *out)
+{
+	char err[XT_ERRBUF];
+	const void *e;
+	char *line;
+	int rc;
+
+	for (e = s->f->first_rule(chain, t->xh); e; e = s->f->next_rule(e, t->xh)) {
+		line = NULL;
+		err[0] = '\0';
+		rc = xt_format_rule(s->f, t->xh, chain, e, counters, &line, err, sizeof(err));
+		if (rc)
+			return ipt_error(s->h, rc, "%s", err[0] ? err : "cannot print a rule");
+		if (ipt_strv_push_owned(out, line))
+			return nomem(s->h);
+	}
+	return 0;
+}
+
+/* As iptables -S [CHAIN]: all -P/-N lines first, then the rules of each chain in order. */
+static int tc_list(struct iptables *h, const char *table, const char *chain, bool counters,
+		   struct ipt_strv *out)
+{
+	struct ipt_strv names = { 0 };
+	struct tc_session s;
+	struct tc_table *t;
+	size_t i;
+	int rc;
+
+	rc = read_begin(&s, h, table, chain, &t, &names);
+	if (rc)
+		return rc;
+	for (i = 0; i < names.n && !rc; i++)
+		rc = chain_header(&s, t, names.v[i], counters, out);
+	for (i = 0; i < names.n && !rc; i++)
+		rc = chain_rules(&s, t, names.v[i], counters, out);
+	tc_session_end(&s);
+	ipt_strv_clear(&names);
+	if (rc)
+		ipt_strv_clear(out);
+	return rc;
+}
+
+static int tc_list_chains(struct iptables *h, const char *table, struct ipt_strv *out)
+{
+	struct tc_session s;
+	struct tc_table *t;
+	int rc;
+
+	rc = read_begin(&s, h, table, NULL, &t, out);
+	if (rc) {
+		ipt_strv_clear(out);
+		return rc;
+	}
+	tc_session_end(&s);
+	return 0;
+}
+
+static int tc_stats(struct iptables *h, const char *table, const char *chain,
+		    struct ipt_statv *out)
+{
+	struct ipt_strv names = { 0 };
+	struct iptables_stat *row;
+	char err[XT_ERRBUF];
+	struct tc_session s;
+	struct tc_table *t;
+	const void *e;
+	int rc;
+
+	if (!chain)
+		return ipt_error(h, IPTABLES_EINVAL, "NULL chain name");
+	rc = read_begin(&s, h, table, chain, &t, &names);
+	if (rc)
+		return rc;
+	for (e = s.f->first_rule(chain, t->xh); e && !rc; e = s.f->next_rule(e, t->xh)) {
+		row = ipt_statv_add(out);
+		if (!row) {
+			rc = nomem(h);
+			break;
+		}
+		err[0] = '\0';
+		rc = xt_format_stat(s.f, t->xh, e, row, err, sizeof(err));
+		if (rc)
+			rc = ipt_error(h, rc, "%s", err[0] ? err : "cannot read a rule");
+	}
+	tc_session_end(&s);
+	ipt_strv_clear(&names);
+	if (rc)
+		ipt_statv_clear(out);
+	return rc;
+}
+
+/* ---- handle ---- */
+
+static int tc_open(struct iptables *h)
+{
+	xt_version(&h->ver_major, &h->ver_minor, &h->ver_patch);
+	snprintf(h->mode, sizeof(h->mode), "legacy");
+	h->bdata = NULL;
+	return 0;
+}
+
+static void tc_close(struct iptables *h)
+{
+	h->bdata = NULL;
+}
+
+/* Cheap probe, no lock (it only reads): can libiptc read the filter table, and does
+ * libxtables load? Errors that say "no legacy tables here" make it unusable; others (say,
+ * EPERM) are left for the real calls to report. */
+bool ipt_libiptc_usable(int proto)
+{
+	const struct tc_family *f = tc_family_of(proto);
+	char err[XT_ERRBUF];
+	struct xtc_handle *xh;
+
+	errno = 0;
+	xh = f->init("filter");
+	if (xh) {
+		f->free(xh);
+	} else {
+		switch (errno) {
+		case ENOENT:
+		case EINVAL:
+		case ENOPROTOOPT:
+		case EAFNOSUPPORT:
+		case EPROTONOSUPPORT:
+		case ENOSYS:
+			return false;
+		default:
+			break;
+		}
+	}
+	if (xt_enter(f->nfproto, err, sizeof(err)))
+		return false;
+	xt_leave();
+	return true;
+}
+
+const struct ipt_backend ipt_backend_libiptc = {
+	.name = "libiptc",
+	.open = tc_open,
+	.close = tc_close,
+	.apply = tc_apply,
+	.list = tc_list,
+	.list_chains = tc_list_chains,
+	.stats = tc_stats,
+	.commit = tc_commit,
+	.validate = tc_validate,
+};

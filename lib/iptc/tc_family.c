@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * struct tc_family for IPv4 (libip4tc, iptc_*) and IPv6 (libip6tc, ip6tc_*).
+ * The wrappers only convert entry pointers, so both families share one call table.
+ */
+#include <libiptc/libiptc.h>
+#include <libiptc/libip6tc.h>
+#include <linux/netfilter/x_tables.h>
+
+#include "tc_family.h"
+
+/*
+ * Defines the entry-typed wrappers of one family: P is the function prefix (iptc / ip6tc),
+ * E the entry type (struct ipt_entry / struct ip6t_entry).
+ */
+#define TC_WRAPPERS(P, E)							\
+static const void *P##_w_first_rule(const char *chain, struct xtc_handle *h)	\
+{										\
+	return P##_first_rule(chain, h);					\
+}										\
+static const void *P##_w_next_rule(const void *prev, struct xtc_handle *h)	\
+{										\
+	return P##_next_rule((const E *)prev, h);				\
+}										\
+static const char *P##_w_get_target(const void *e, struct xtc_handle *h)	\
+{										\
+	return P##_get_target((const E *)e, h);					\
+}										\
+static int P##_w_insert_entry(const char *chain, const void *e, unsigned int n,	\
+			      struct xtc_handle *h)				\
+{										\
+	return P##_insert_entry(chain, (const E *)e, n, h);			\
+}										\
+static int P##_w_replace_entry(const char *chain, const void *e, unsigned int n,\
+			       struct xtc_handle *h)				\
+{										\
+	return P##_replace_entry(chain, (const E *)e, n, h);			\
+}										\
+static int P##_w_append_entry(const char *chain, const void *e,		\
+			      struct xtc_handle *h)				\
+{										\
+	return P##_append_entry(chain, (const E *)e, h);			\
+}										\
+static int P##_w_check_entry(const char *chain, const void *e,		\
+			     unsigned char *mask, struct xtc_handle *h)		\
+{										\
+	return P##_check_entry(chain, (const E *)e, mask, h);			\
+}										\
+static int P##_w_delete_entry(const char *chain, const void *e,		\
+			      unsigned char *mask, struct xtc_handle *h)	\
+{										\
+	return P##_delete_entry(chain, (const E *)e, mask, h);			\
+}
+
+TC_WRAPPERS(iptc, struct ipt_entry)
+TC_WRAPPERS(ip6tc, struct ip6t_entry)
+
+#define TC_FAMILY(P, NF, PROG, E) {						\
+	.nfproto = NF,								\
+	.prog = PROG,								\
+	.entry_size = sizeof(E),						\
+	.init = P##_init,							\
+	.free = P##_free,							\
+	.commit = P##_commit,							\
+	.first_chain = P##_first_chain,						\
+	.next_chain = P##_next_chain,						\
+	.first_rule = P##_w_first_rule,						\
+	.next_rule = P##_w_next_rule,						\
+	.get_target = P##_w_get_target,						\
+	.builtin = P##_builtin,							\
+	.is_chain = P##_is_chain,						\
+	.get_policy = P##_get_policy,						\
+	.set_policy = P##_set_policy,						\
+	.insert_entry = P##_w_insert_entry,					\
+	.replace_entry = P##_w_replace_entry,					\
+	.append_entry = P##_w_append_entry,					\
+	.check_entry = P##_w_check_entry,					\
+	.delete_entry = P##_w_delete_entry,					\
+	.delete_num_entry = P##_delete_num_entry,				\
+	.flush_entries = P##_flush_entries,					\
+	.zero_entries = P##_zero_entries,					\
+	.create_chain = P##_create_chain,					\
+	.delete_chain = P##_delete_chain,					\
+	.rename_chain = P##_rename_chain,					\
+	.get_references = P##_get_references,					\
+	.read_counter = P##_read_counter,					\
+	.strerror = P##_strerror,						\
+}
+
+const struct tc_family tc_ipv4 = TC_FAMILY(iptc, NFPROTO_IPV4, "iptables", struct ipt_entry);
+const struct tc_family tc_ipv6 = TC_FAMILY(ip6tc, NFPROTO_IPV6, "ip6tables", struct ip6t_entry);
+
+const struct xt_counters *tc_entry_counters(const struct tc_family *f, const void *e)
+{
+	if (f->nfproto == NFPROTO_IPV6)
+		return &((const struct ip6t_entry *)e)->counters;
+	return &((const struct ipt_entry *)e)->counters;
+}

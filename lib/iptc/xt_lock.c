@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The xtables lock, taken the way iptables-legacy takes it (flock(LOCK_EX) on one file),
+ * except that a timeout is a LOCK_NB poll: iptables' SIGALRM trick is not safe in a library.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xt_lock.h"
+
+#define POLL_MIN_NS 1000000L	/* 1 ms */
+#define POLL_MAX_NS 50000000L	/* 50 ms */
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int lock_blocking(int fd)
+{
+	int rc;
+
+	do
+		rc = flock(fd, LOCK_EX);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+/* 0 when locked, -1 with errno EWOULDBLOCK on timeout, -1 with another errno on error. */
+static int lock_polling(int fd, int timeout_s)
+{
+	long long deadline = now_ns() + (long long)timeout_s * 1000000000LL;
+	long delay = POLL_MIN_NS;
+	struct timespec ts;
+	long long left;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		left = deadline - now_ns();
+		if (left <= 0) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		if (delay > left)
+			delay = (long)left;
+		ts.tv_sec = 0;
+		ts.tv_nsec = delay;
+		nanosleep(&ts, NULL);
+		if (delay < POLL_MAX_NS)
+			delay *= 2;
+		if (delay > POLL_MAX_NS)
+			delay = POLL_MAX_NS;
+	}
+}
+
+int xt_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen)
+{
+	int fd, rc, saved;
+
+	fd = open(path, O_CREAT | O_CLOEXEC | O_RDONLY, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "Fatal: can't open lock file %s: %s", path,
+			 strerror(errno));
+		return IPTABLES_ESYS;
+	}
+	rc = timeout_s > 0 ? lock_polling(fd, timeout_s) : lock_blocking(fd);
+	if (rc == 0)
+		return fd;
+	saved = errno;
+	close(fd);
+	if (saved == EWOULDBLOCK) {
+		snprintf(err, errlen,
+			 "Can't lock %s: %s\n"
+			 "Another app is currently holding the xtables lock. "
+			 "Stopped waiting after %ds.", path, strerror(saved), timeout_s);
+		return IPTABLES_ELOCK;
+	}
+	snprintf(err, errlen, "Can't lock %s: %s", path, strerror(saved));
+	return IPTABLES_ESYS;
+}
+
+void xt_lock_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}

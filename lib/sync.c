@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * iptables_sync_chain: make a chain hold exactly the given rules. The desired rules are put in
+ * `iptables -S` form in-process and compared with the chain's listing, so a chain already in
+ * sync costs one read and no kernel write. Otherwise the chain is flushed and refilled in one
+ * transaction (one kernel update, or one iptables-restore run).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "txn.h"
+
+/* 1 when @cur (a chain listing: -P/-N line, then rules) equals @want, else 0. */
+static int same_rules(const struct ipt_strv *cur, const struct ipt_strv *want)
+{
+	if (cur->n != want->n + 1)
+		return 0;
+	for (size_t i = 0; i < want->n; i++)
+		if (strcmp(cur->v[i + 1], want->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* 1 in sync, 0 not (or cannot tell), < 0 error. */
+static int in_sync(struct iptables *h, const char *table, const char *chain,
+		   const char *const *const *specs, size_t n)
+{
+	struct ipt_strv cur = { 0 }, want = { 0 };
+	int rc;
+
+	rc = h->be->list(h, table, chain, false, &cur);
+	if (rc == IPTABLES_ENOTFOUND)
+		return 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = ipt_canonical_rule(h, table, chain, specs[i], &want);
+	if (!rc)
+		rc = same_rules(&cur, &want);
+	else if (rc == IPTABLES_EUNSUPPORTED)
+		rc = 0;
+	ipt_strv_clear(&cur);
+	ipt_strv_clear(&want);
+	return rc;
+}
+
+static int rewrite(struct iptables *h, const char *table, const char *chain,
+		   const char *const *const *specs, size_t n)
+{
+	struct ipt_op clear = { .code = IPT_OP_CLEAR_CHAIN, .table = table, .chain = chain };
+	struct ipt_op *ops;
+	int rc;
+
+	if (h->in_txn) {
+		rc = ipt_txn_add(h, &clear);
+		for (size_t i = 0; !rc && i < n; i++) {
+			struct ipt_op add = { .code = IPT_OP_APPEND, .table = table, .chain = chain,
+					      .spec = specs[i] };
+			rc = ipt_txn_add(h, &add);
+		}
+		return rc;
+	}
+	ops = calloc(n + 1, sizeof(*ops));
+	if (!ops)
+		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	ops[0] = clear;
+	for (size_t i = 0; i < n; i++)
+		ops[i + 1] = (struct ipt_op){ .code = IPT_OP_APPEND, .table = table, .chain = chain,
+					      .spec = specs[i] };
+	rc = h->be->commit(h, ops, n + 1);
+	free(ops);
+	return rc;
+}
+
+IPTABLES_API int iptables_sync_chain(iptables *h, const char *table, const char *chain,
+				     const char *const *const *specs, size_t n)
+{
+	int rc;
+
+	if (!h)
+		return IPTABLES_EINVAL;
+	pthread_mutex_lock(&h->mu);
+	rc = ipt_check_table(h, table);
+	if (!rc)
+		rc = ipt_check_chain(h, chain);
+	if (!rc && n && !specs)
+		rc = ipt_error(h, IPTABLES_EINVAL, "NULL rule list");
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = ipt_check_spec(h, specs[i]);
+	/* inside a transaction the kernel's state is not what commit will see: always rewrite */
+	if (!rc && !h->in_txn)
+		rc = in_sync(h, table, chain, specs, n);
+	if (rc == 0)
+		rc = rewrite(h, table, chain, specs, n) ?: 1;
+	else if (rc == 1)
+		rc = 0;
+	pthread_mutex_unlock(&h->mu);
+	return rc;
+}

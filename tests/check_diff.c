@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The differential suite: every rulespec of tests/data/rulespecs-v{4,6}.txt is added by the
+ * real iptables-legacy / ip6tables-legacy and by the library, and the listings must be equal
+ * byte for byte. Each CLI-added rule must be found and deleted by the library, and each
+ * library-added rule by the CLI. Specs of tests/data/badspecs-v{4,6}.txt must fail in both
+ * with the same message. One test per family and table, each in a fresh namespace; specs are
+ * applied in batches (add all, compare, flush).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define MAX_WORDS 64
+#define REPORT_MAX 24000
+
+struct spec {
+	char *line;			/* the corpus line, for messages */
+	char *table, *chain;
+	char *words[MAX_WORDS + 1];	/* NULL-terminated rulespec */
+	char *shell;			/* words quoted for /bin/sh */
+	int nrules;			/* rules the spec expands to (address lists) */
+};
+
+struct corpus {
+	struct spec *v;
+	size_t n;
+};
+
+/* ---- corpus file ---- */
+
+/* Split @line into words with /bin/sh quoting rules ('...', "...", backslash). Returns the
+ * number of words, or -1 on unbalanced quotes. Words are malloc'd. */
+static int split_words(const char *line, char **out, int max)
+{
+	const char *p = line;
+	char *buf = malloc(strlen(line) + 1), *w;
+	int n = 0;
+
+	ck_assert(buf);
+	for (;;) {
+		bool have = false;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		w = buf;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			have = true;
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p++)
+					*w++ = *p;
+				if (!*p++)
+					goto bad;
+			} else if (*p == '"') {
+				for (p++; *p && *p != '"'; p++) {
+					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
+						p++;
+					*w++ = *p;
+				}
+				if (!*p++)
+					goto bad;
+			} else if (*p == '\\' && p[1]) {
+				*w++ = p[1];
+				p += 2;
+			} else {
+				*w++ = *p++;
+			}
+		}
+		*w = '\0';
+		if (have) {
+			if (n >= max)
+				goto bad;
+			out[n++] = strdup(buf);
+		}
+	}
+	free(buf);
+	return n;
+bad:
+	free(buf);
+	while (n)
+		free(out[--n]);
+	return -1;
+}
+
+static int count_list(const char *v)
+{
+	int n = 1;
+
+	for (; *v; v++)
+		n += *v == ',';
+	return n;
+}
+
+/* How many rules iptables makes of this spec: one per source x destination address. */
+static int expand_count(char **w)
+{
+	int s = 1, d = 1, i;
+
+	for (i = 0; w[i] && w[i + 1]; i++) {
+		if (!strcmp(w[i], "-s") || !strcmp(w[i], "--source") || !strcmp(w[i], "--src"))
+			s = count_list(w[i + 1]);
+		else if (!strcmp(w[i], "-d") || !strcmp(w[i], "--destination") ||
+			 !strcmp(w[i], "--dst"))
+			d = count_list(w[i + 1]);
+	}
+	return s * d;
+}
+
+static void corpus_load(struct corpus *c, const char *name, const char *table)
+{
+	const char *dir = getenv("IPTC_TEST_DATA");
+	char path[512], *line = NULL, *w[MAX_WORDS + 3];
+	size_t cap = 0, lineno = 0;
+	int nw, k;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "data", name);
+	f = fopen(path, "r");
+	ck_assert_msg(f, "cannot open %s (set IPTC_TEST_DATA)", path);
+	memset(c, 0, sizeof(*c));
+	while (getline(&line, &cap, f) > 0) {
+		struct spec *s;
+
+		lineno++;
+		if (line[0] == '#' || line[strspn(line, " \t\n")] == '\0')
+			continue;
+		nw = split_words(line, w, MAX_WORDS + 2);
+		ck_assert_msg(nw >= 3, "%s:%zu: bad line", path, lineno);
+		if (table && strcmp(w[0], table) != 0) {
+			for (k = 0; k < nw; k++)
+				free(w[k]);
+			continue;
+		}
+		c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
+		ck_assert(c->v);
+		s = &c->v[c->n++];
+		memset(s, 0, sizeof(*s));
+		s->line = tchomp(strdup(line));
+		s->table = w[0];
+		s->chain = w[1];
+		for (k = 2; k < nw; k++)
+			s->words[k - 2] = w[k];
+		s->words[nw - 2] = NULL;
+		s->shell = tshjoin((const char *const *)s->words);
+		s->nrules = expand_count(s->words);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* Under valgrind keep every 8th spec only. */
+static void corpus_slice(struct corpus *c)
+{
+	size_t i, j = 0;
+
+	if (!tvalgrind())
+		return;
+	for (i = 0; i < c->n; i++) {
+		if (i % 8 == 0) {
+			c->v[j++] = c->v[i];
+			continue;
+		}
+		free(c->v[i].line);
+		free(c->v[i].table);
+		free(c->v[i].chain);
+		free(c->v[i].shell);
+		for (char **w = c->v[i].words; *w; w++)
+			free(*w);
+	}
+	c->n = j;
+}
+
+static void corpus_free(struct corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].line);
+		free(c->v[i].table);
+		free(c->v[i].chain);
+		free(c->v[i].shell);
+		for (char **w = c->v[i].words; *w; w++)
+			free(*w);
+	}
+	free(c->v);
+}
+
+/* ---- failure report ---- */
+
+struct report {
+	char *buf;
+	size_t len;
+	int nfail;
+};
+
+static void rep(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void rep(struct report *r, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+
+	r->nfail++;
+	if (r->len > REPORT_MAX)
+		return;
+	va_start(ap, fmt);
+	ck_assert(vasprintf(&s, fmt, ap) >= 0);
+	va_end(ap);
+	r->buf = realloc(r->buf, r->len + strlen(s) + 2);
+	ck_assert(r->buf);
+	memcpy(r->buf + r->len, s, strlen(s));
+	r->len += strlen(s);
+	r->buf[r->len++] = '\n';
+	r->buf[r->len] = '\0';
+	free(s);
+}
+
+/* ---- listings split per chain ---- */
+
+struct listing {
+	char *text;
+	char **lines;
+	size_t n;
+};
+
+static void listing_parse(struct listing *l, char *text)
+{
+	char *p;
+
+	l->text = text;
+	l->lines = NULL;
+	l->n = 0;
+	if (!text)
+		return;
+	for (p = text;;) {
+		char *nl = strchr(p, '\n');
+
+		l->lines = realloc(l->lines, (l->n + 1) * sizeof(char *));
+		l->lines[l->n++] = nl ? strndup(p, (size_t)(nl - p)) : strdup(p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void listing_free(struct listing *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->lines[i]);
+	free(l->lines);
+	free(l->text);
+}
+
+/* The @k-th (0-based) "-A CHAIN " line of @l, or NULL. */
+static const char *rule_line(const struct listing *l, const char *chain, int k)
+{
+	size_t i, clen = strlen(chain);
+
+	for (i = 0; i < l->n; i++) {
+		const char *s = l->lines[i];
+
+		if (!strncmp(s, "-A ", 3) && !strncmp(s + 3, chain, clen) && s[3 + clen] == ' ' &&
+		    k-- == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static int count_rules(const char *text)
+{
+	int n = 0;
+	const char *p = text;
+
+	if (!strncmp(p, "-A ", 3))
+		n++;
+	while ((p = strstr(p, "\n-A ")) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* ---- CLI batches ---- */
+
+/* Run "<cli> -t T <op> C <spec>" for every spec in one shell; statuses into @st. */
+static void cli_batch(const struct tcfg *c, const struct corpus *cp, const char *op, int *st,
+		      char **err)
+{
+	size_t len = 64, i;
+	char *script, *out, *p;
+
+	for (i = 0; i < cp->n; i++)
+		len += strlen(c->cli) + strlen(cp->v[i].table) + strlen(cp->v[i].chain) +
+		       strlen(cp->v[i].shell) + 40;
+	script = malloc(len);
+	ck_assert(script);
+	p = script;
+	for (i = 0; i < cp->n; i++)
+		p += sprintf(p, "%s -t %s %s %s %s; echo $?\n", c->cli, cp->v[i].table, op,
+			     cp->v[i].chain, cp->v[i].shell);
+	*p = '\0';
+	tsh(&out, err, "%s", script);
+	p = out;
+	for (i = 0; i < cp->n; i++) {
+		char *end;
+
+		st[i] = (int)strtol(p, &end, 10);
+		ck_assert_msg(end != p, "CLI batch output cut short at spec %zu", i);
+		p = end + (*end == '\n');
+	}
+	free(out);
+	free(script);
+}
+
+static void flush_table(const struct tcfg *c, const char *table)
+{
+	char *err;
+	int st;
+
+	free(tcli(c, &st, &err, "-t %s -F", table));
+	ck_assert_msg(st == 0, "flush %s: %s", table, err);
+	free(err);
+}
+
+static void make_user_chains(const struct tcfg *c, const char *table)
+{
+	free(tcli(c, NULL, NULL, "-t %s -N USER1", table));
+	free(tcli(c, NULL, NULL, "-t %s -N USER2", table));
+}
+
+/* Add every spec with @h; compare each spec's lines with the oracle's @want. */
+static void lib_add_compare(iptables *h, const char *what, const struct corpus *cp,
+			    const char *table, const struct listing *want, struct report *r)
+{
+	struct listing got;
+	int *added = calloc(cp->n, sizeof(int)), rc, k;
+	size_t i, j;
+	char *text;
+
+	ck_assert(added);
+	for (i = 0; i < cp->n; i++) {
+		rc = iptables_append(h, table, cp->v[i].chain,
+				     (const char *const *)cp->v[i].words);
+		added[i] = rc == 0;
+		if (rc)
+			rep(r, "[%s] `%s`: append failed: %d (%s)\n    %s", what, cp->v[i].line,
+			    rc, iptables_strerror(rc), iptables_errmsg(h));
+	}
+	text = tlist(h, table, NULL, false, &rc);
+	if (!text) {
+		rep(r, "[%s] iptables_list(%s) failed: %d: %s", what, table, rc,
+		    iptables_errmsg(h));
+		free(added);
+		return;
+	}
+	listing_parse(&got, text);
+	for (i = 0; i < cp->n; i++) {
+		int pw = 0, pg = 0;
+
+		if (!added[i])
+			continue;
+		for (j = 0; j < i; j++) {
+			if (strcmp(cp->v[j].chain, cp->v[i].chain))
+				continue;
+			pw += cp->v[j].nrules;
+			pg += added[j] ? cp->v[j].nrules : 0;
+		}
+		for (k = 0; k < cp->v[i].nrules; k++) {
+			const char *w = rule_line(want, cp->v[i].chain, pw + k);
+			const char *g = rule_line(&got, cp->v[i].chain, pg + k);
+
+			if (!w || !g || strcmp(w, g))
+				rep(r, "[%s] `%s`\n    want: %s\n    got:  %s", what, cp->v[i].line,
+				    w ? w : "(none)", g ? g : "(none)");
+		}
+	}
+	if (r->nfail == 0 && strcmp(want->text, got.text))
+		rep(r, "[%s] whole-table listing differs\n--- oracle\n%s\n--- library\n%s", what,
+		    want->text, got.text);
+	listing_free(&got);
+	free(added);
+}
+
+static iptables *open_cfg(const struct tcfg *c)
+{
+	return topen(c);
+}
+
+static const struct tcfg *find_cfg(enum iptables_backend b, enum iptables_proto p,
+				   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n_tcfgs; i++)
+		if (tcfgs[i].backend == b && tcfgs[i].proto == p &&
+		    (!path || (tcfgs[i].path && !strcmp(tcfgs[i].path, path))))
+			return &tcfgs[i];
+	ck_abort_msg("config not found");
+	return NULL;
+}
+
+static const char *const tables[] = { "filter", "nat", "mangle", "raw" };
+#define N_TABLES 4
+
+static void run_table(int fam, const char *table)
+{
+	enum iptables_proto p = fam == 6 ? IPTABLES_IPV6 : IPTABLES_IPV4;
+	const struct tcfg *lc = find_cfg(IPTABLES_BACKEND_LIBIPTC, p, NULL);
+	const struct tcfg *ec = find_cfg(IPTABLES_BACKEND_EXEC, p, lc->cli);
+	struct report r = { 0 };
+	struct listing want;
+	struct corpus cp;
+	iptables *h, *he;
+	char *err, *s;
+	int *st, rc;
+	size_t i;
+
+	corpus_load(&cp, fam == 6 ? "rulespecs-v6.txt" : "rulespecs-v4.txt", table);
+	corpus_slice(&cp);
+	ck_assert_msg(cp.n > 0, "no %s specs for IPv%d", table, fam);
+	st = calloc(cp.n, sizeof(int));
+	ck_assert(st);
+	tns_enter();
+	make_user_chains(lc, table);
+	h = open_cfg(lc);
+
+	/* (a) oracle listing of every spec added by the CLI */
+	cli_batch(lc, &cp, "-A", st, &err);
+	for (i = 0; i < cp.n; i++)
+		if (st[i])
+			rep(&r, "[cli] `%s` rejected by %s (%d)", cp.v[i].line, lc->cli, st[i]);
+	if (r.nfail)
+		rep(&r, "[cli] stderr:\n%s", err);
+	free(err);
+	listing_parse(&want, tcli(lc, NULL, NULL, "-t %s -S", table));
+	flush_table(lc, table);
+
+	/* ... and by the libiptc backend */
+	lib_add_compare(h, lc->name, &cp, table, &want, &r);
+
+	/* (b) the CLI finds and deletes our rules */
+	cli_batch(lc, &cp, "-C", st, &err);
+	for (i = 0; i < cp.n; i++)
+		if (st[i])
+			rep(&r, "[%s] `%s`: `%s -C` does not find the library's rule (%d)",
+			    lc->name, cp.v[i].line, lc->cli, st[i]);
+	free(err);
+	cli_batch(lc, &cp, "-D", st, &err);
+	for (i = 0; i < cp.n; i++)
+		if (st[i])
+			rep(&r, "[%s] `%s`: `%s -D` cannot delete the library's rule (%d)",
+			    lc->name, cp.v[i].line, lc->cli, st[i]);
+	free(err);
+	s = tcli(lc, NULL, NULL, "-t %s -S", table);
+	if (count_rules(s))
+		rep(&r, "[%s] rules left after CLI -D of every spec:\n%s", lc->name, s);
+	free(s);
+	flush_table(lc, table);
+
+	/* (c) the library finds and deletes CLI-added rules */
+	cli_batch(lc, &cp, "-A", st, &err);
+	free(err);
+	for (i = 0; i < cp.n; i++) {
+		rc = iptables_exists(h, table, cp.v[i].chain, (const char *const *)cp.v[i].words);
+		if (rc != 1)
+			rep(&r, "[%s] `%s`: iptables_exists of the CLI's rule = %d: %s", lc->name,
+			    cp.v[i].line, rc, rc < 0 ? iptables_errmsg(h) : "");
+	}
+	for (i = 0; i < cp.n; i++) {
+		rc = iptables_delete(h, table, cp.v[i].chain, (const char *const *)cp.v[i].words);
+		if (rc)
+			rep(&r, "[%s] `%s`: iptables_delete of the CLI's rule = %d: %s", lc->name,
+			    cp.v[i].line, rc, iptables_errmsg(h));
+	}
+	s = tcli(lc, NULL, NULL, "-t %s -S", table);
+	if (count_rules(s))
+		rep(&r, "[%s] rules left after iptables_delete of every spec:\n%s", lc->name, s);
+	free(s);
+	flush_table(lc, table);
+	iptables_free(h);
+
+	/* (d) the exec backend on the same binary */
+	he = open_cfg(ec);
+	lib_add_compare(he, ec->name, &cp, table, &want, &r);
+	iptables_free(he);
+
+	listing_free(&want);
+	free(st);
+	corpus_free(&cp);
+	ck_assert_msg(r.nfail == 0, "IPv%d %s: %d failure(s):\n%s", fam, table, r.nfail,
+		      r.buf ? r.buf : "");
+	free(r.buf);
+}
+
+START_TEST(test_diff_v4)
+{
+	run_table(4, tables[_i]);
+}
+END_TEST
+
+START_TEST(test_diff_v6)
+{
+	run_table(6, tables[_i]);
+}
+END_TEST
+
+/* Bad specs: both the CLI and the library fail, with the same message. */
+static void run_bad(int fam)
+{
+	enum iptables_proto p = fam == 6 ? IPTABLES_IPV6 : IPTABLES_IPV4;
+	const struct tcfg *lc = find_cfg(IPTABLES_BACKEND_LIBIPTC, p, NULL);
+	const struct tcfg *ec = find_cfg(IPTABLES_BACKEND_EXEC, p, lc->cli);
+	const struct tcfg *cfgs[2] = { lc, ec };
+	struct report r = { 0 };
+	struct corpus cp;
+	iptables *hs[2];
+	size_t i, t, k;
+
+	corpus_load(&cp, fam == 6 ? "badspecs-v6.txt" : "badspecs-v4.txt", NULL);
+	corpus_slice(&cp);
+	tns_enter();
+	for (t = 0; t < N_TABLES; t++)
+		make_user_chains(lc, tables[t]);
+	hs[0] = open_cfg(lc);
+	hs[1] = open_cfg(ec);
+	for (i = 0; i < cp.n; i++) {
+		struct spec *s = &cp.v[i];
+		char *err, *after;
+		int st, rc;
+
+		free(tcli(lc, &st, &err, "-t %s -A %s %s", s->table, s->chain, s->shell));
+		if (st == 0) {
+			rep(&r, "[cli] `%s` accepted by %s: move it to the good corpus", s->line,
+			    lc->cli);
+			flush_table(lc, s->table);
+			free(err);
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			rc = iptables_append(hs[k], s->table, s->chain,
+					     (const char *const *)s->words);
+			if (rc >= 0 || (st == 2 && rc != IPTABLES_EINVAL))
+				rep(&r, "[%s] `%s`: append = %d (%s), CLI exit %d", cfgs[k]->name,
+				    s->line, rc, iptables_strerror(rc), st);
+			else if (strcmp(iptables_errmsg(hs[k]), err))
+				rep(&r, "[%s] `%s`\n    want: %s\n    got:  %s", cfgs[k]->name,
+				    s->line, err, iptables_errmsg(hs[k]));
+		}
+		free(err);
+		after = tcli(lc, NULL, NULL, "-t %s -S %s", s->table, s->chain);
+		if (count_rules(after)) {
+			rep(&r, "`%s`: rules were added:\n%s", s->line, after);
+			flush_table(lc, s->table);
+		}
+		free(after);
+	}
+	iptables_free(hs[0]);
+	iptables_free(hs[1]);
+	corpus_free(&cp);
+	ck_assert_msg(r.nfail == 0, "IPv%d bad specs: %d failure(s):\n%s", fam, r.nfail,
+		      r.buf ? r.buf : "");
+	free(r.buf);
+}
+
+START_TEST(test_bad_v4)
+{
+	run_bad(4);
+}
+END_TEST
+
+START_TEST(test_bad_v6)
+{
+	run_bad(6);
+}
+END_TEST
+
+/* The splitter itself. */
+START_TEST(test_split_words)
+{
+	char *w[8];
+	int n, k;
+
+	n = split_words("a 'b c' \"d \\\"e\\\"\" f\\ g 'it'\"'\"'s' \"\"", w, 8);
+	ck_assert_int_eq(n, 6);
+	ck_assert_str_eq(w[0], "a");
+	ck_assert_str_eq(w[1], "b c");
+	ck_assert_str_eq(w[2], "d \"e\"");
+	ck_assert_str_eq(w[3], "f g");
+	ck_assert_str_eq(w[4], "it's");
+	ck_assert_str_eq(w[5], "");
+	for (k = 0; k < n; k++)
+		free(w[k]);
+	ck_assert_int_eq(split_words("a 'b", w, 8), -1);
+	ck_assert_int_eq(expand_count((char *[]){ "-s", "a,b", "-d", "c,d,e", NULL }), 6);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("diff");
+	TCase *tc = tcase_create("differential");
+	TCase *unit = tcase_create("splitter");
+
+	/* per-spec reports can be long */
+	setenv("CK_MAX_MSG_SIZE", "32768", 0);
+	tcase_set_timeout(tc, ttimeout(150));
+	tcase_add_loop_test(tc, test_diff_v4, 0, N_TABLES);
+	tcase_add_loop_test(tc, test_diff_v6, 0, N_TABLES);
+	tcase_add_test(tc, test_bad_v4);
+	tcase_add_test(tc, test_bad_v6);
+	suite_add_tcase(s, tc);
+	tcase_add_test(unit, test_split_words);
+	suite_add_tcase(s, unit);
+	return trun(s);
+}
