@@ -147,12 +147,11 @@ static const char *step(struct parser *ps, const char *p)
 		}
 		return put_char(ps, p[1]) < 0 ? NULL : p + 2;
 	case '#':
-		if (!ps->inword)
+		if (!ps->inword)	/* a # inside a word is an ordinary character */
 			return p + strcspn(p, "\n");
-		/* fall through: a # inside a word is an ordinary character */
-	default:
-		return put_char(ps, *p) < 0 ? NULL : p + 1;
+		break;
 	}
+	return put_char(ps, *p) < 0 ? NULL : p + 1;
 }
 
 void rulesfile_free(struct rulesfile *rf)

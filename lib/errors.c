@@ -106,6 +106,17 @@ int ipt_error_exit(struct iptables *h, int code, int exit_status, const char *ms
 	return error_exit_fmt(h, code, exit_status, "%s", msg ? msg : "");
 }
 
+void ipt_error_set_exit_status(struct iptables *h, int exit_status)
+{
+	struct ipt_errslot *s;
+
+	pthread_mutex_lock(&h->err_mu);
+	s = slot_get(h, false);
+	if (s)
+		s->exit_status = exit_status;
+	pthread_mutex_unlock(&h->err_mu);
+}
+
 IPTABLES_API const char *iptables_errmsg(const iptables *ch)
 {
 	struct iptables *h = (struct iptables *)ch;

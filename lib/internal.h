@@ -109,6 +109,11 @@ bool ipt_libiptc_usable(int proto) IPT_HIDDEN;
 int ipt_canonical_rule(struct iptables *h, const char *table, const char *chain,
 		       const char *const *spec, struct ipt_strv *out) IPT_HIDDEN;
 
+/* Syntax check of a rule op's words through libxtables, kernel untouched (xt_canon.c):
+ * what the exec backend uses to refuse a bad rule when it is logged in a transaction.
+ * 0 when fine or when libxtables cannot be used here. */
+int ipt_rule_syntax_check(struct iptables *h, const struct ipt_op *op) IPT_HIDDEN;
+
 struct ipt_errslot;
 
 struct iptables {
@@ -143,6 +148,8 @@ int ipt_error(struct iptables *h, int code, const char *fmt, ...)
 int ipt_verror(struct iptables *h, int code, const char *fmt, va_list ap) IPT_HIDDEN;
 /* Same, and records the exec backend's exit status for iptables_exit_status(). */
 int ipt_error_exit(struct iptables *h, int code, int exit_status, const char *msg) IPT_HIDDEN;
+/* Set the exit status reported with the calling thread's last failure. */
+void ipt_error_set_exit_status(struct iptables *h, int exit_status) IPT_HIDDEN;
 void ipt_errslots_free(struct iptables *h) IPT_HIDDEN;
 
 /* Name of the CLI for messages: "iptables" / "ip6tables". */

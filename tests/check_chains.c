@@ -262,7 +262,8 @@ START_TEST(test_clear_all_delete_all)
 	ck_rc(h, iptables_append(h, "filter", "OUTPUT", IPTABLES_SPEC("-p", "udp", "-j", "DROP")),
 	      0);
 	ck_rc(h, iptables_change_policy(h, "filter", "OUTPUT", "DROP"), 0);
-	ck_rc(h, iptables_append(h, "nat", "OUTPUT", IPTABLES_SPEC("-p", "udp", "-j", "RETURN")), 0);
+	ck_rc(h, iptables_append(h, "nat", "OUTPUT", IPTABLES_SPEC("-p", "udp", "-j", "RETURN")),
+	      0);
 	ck_oracle(h, CFG, "filter", NULL, false);
 
 	/* delete_all on referenced user chains must fail and change nothing */

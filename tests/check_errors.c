@@ -58,7 +58,7 @@ START_TEST(test_not_found)
 	/* absent rule */
 	ck_rc(h, iptables_delete(h, "filter", "INPUT", spec), IPTABLES_ENOTFOUND);
 	ck_assert_str_ne(iptables_errmsg(h), "");
-	ck_rc(h, iptables_delete_by_id(h, "filter", "INPUT", 1), IPTABLES_ENOTFOUND);
+	ck_rc(h, iptables_delete_by_id(h, "filter", "INPUT", 1), IPTABLES_ERANGE);
 	ck_rc(h, iptables_list_by_id(h, "filter", "INPUT", 1, &line), IPTABLES_ENOTFOUND);
 	ck_assert_int_eq(iptables_exists(h, "filter", "INPUT", spec), 0);
 	ck_oracle(h, CFG, "filter", NULL, false);
@@ -325,8 +325,9 @@ static void *thr_main(void *arg)
 		pthread_barrier_wait(t->bar);
 		pthread_barrier_wait(t->bar);
 		if (strcmp(iptables_errmsg(t->h), t->first) != 0 && !t->bad) {
-			snprintf(t->why, sizeof(t->why), "iteration %d: errmsg changed to `%s', was `%s'",
-				 k, iptables_errmsg(t->h), t->first);
+			snprintf(t->why, sizeof(t->why),
+				 "iteration %d: errmsg changed to `%s', was `%s'", k,
+				 iptables_errmsg(t->h), t->first);
 			t->bad = 1;
 		}
 	}

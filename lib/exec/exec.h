@@ -17,6 +17,11 @@ int ipt_exec_fail_as(struct iptables *h, const struct ipt_spawn_res *res, int co
 /* Records that @prog could not be started (errno @err) and returns IPTABLES_EEXEC. */
 int ipt_exec_spawn_fail(struct iptables *h, const char *prog, int err) IPT_HIDDEN;
 
+/* A rule command or restore run prints nothing on success: output means a word like -h,
+ * --help or -V made the binary print help or its version and exit 0 without changing
+ * anything. Records EINVAL and returns it, or returns 0. */
+int ipt_exec_refuse_output(struct iptables *h, const struct ipt_spawn_res *res) IPT_HIDDEN;
+
 /* exec_run.c */
 /*
  * Runs `<h->path> --wait [N] -t table args... spec...` (args and spec NULL-terminated, either
@@ -58,5 +63,21 @@ int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chai
 int ipt_exec_restore_diag(struct iptables *h, const struct ipt_op *ops, size_t k,
 			  const bool *emitted, int code) IPT_HIDDEN;
 int ipt_exec_commit(struct iptables *h, const struct ipt_op *ops, size_t n) IPT_HIDDEN;
+
+/* exec_snapshot.c: whole tables saved with `<path>-save -c -t T`, reloaded with
+ * `<path>-restore -c --wait [N]` (replacing each table, counters included). */
+struct ipt_exec_snap {
+	char **table;		/* table names */
+	char **text;		/* save output of each */
+	size_t *len;
+	size_t n;
+};
+/* Snapshot @tables. Returns 0, or a recorded failure with @s empty. */
+int ipt_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
+		      struct ipt_exec_snap *s) IPT_HIDDEN;
+/* Reload every table of @s, one restore run each (a failed one does not stop the others).
+ * Returns 0 or the first failure's code, recorded as "table NAME: message". */
+int ipt_exec_snapshot_reload(struct iptables *h, const struct ipt_exec_snap *s) IPT_HIDDEN;
+void ipt_exec_snapshot_free(struct ipt_exec_snap *s) IPT_HIDDEN;
 
 #endif

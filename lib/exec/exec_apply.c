@@ -42,6 +42,8 @@ static int run(struct iptables *h, const struct ipt_op *op, const char *const *a
 	int rc, code;
 
 	rc = ipt_exec_raw(h, op->table, args, with_spec ? op->spec : NULL, &res);
+	if (!rc && with_spec)
+		rc = ipt_exec_refuse_output(h, &res);
 	if (rc || !res.status) {
 		ipt_spawn_res_free(&res);
 		return rc;
@@ -69,7 +71,9 @@ int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chai
 	if (rc)
 		return rc;
 	/* as go-iptables: exit status 1 ("Bad rule...", also for a missing chain) is "no" */
-	if (res.status == 0)
+	if (ipt_exec_refuse_output(h, &res))
+		rc = IPTABLES_EINVAL;
+	else if (res.status == 0)
 		rc = 1;
 	else if (res.status == 1)
 		rc = 0;

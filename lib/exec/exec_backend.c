@@ -87,5 +87,5 @@ const struct ipt_backend ipt_backend_exec = {
 	.list_chains = ipt_exec_list_chains,
 	.stats = ipt_exec_stats,
 	.commit = ipt_exec_commit,
-	.validate = NULL,
+	.validate = ipt_rule_syntax_check,
 };

@@ -45,8 +45,9 @@ static const struct err_rule err_rules[] = {
 	{ "Bad built-in chain name", NULL, ANY_STATUS, IPTABLES_EINVAL },
 	{ "Cannot allocate memory", NULL, ANY_STATUS, IPTABLES_ENOMEM },
 	{ "Memory allocation problem", NULL, ANY_STATUS, IPTABLES_ENOMEM },
-	/* RESOURCE_PROBLEM: legacy uses it for the lock */
-	{ NULL, NULL, 4, IPTABLES_ELOCK },
+	/* the kernel refused the table: legacy "iptables: Invalid argument. Run `dmesg'...",
+	 * nft (exit 4) "RULE_APPEND failed (Invalid argument)"; as the libiptc backend says */
+	{ "Invalid argument", NULL, ANY_STATUS, IPTABLES_EINVAL },
 };
 
 int ipt_exec_classify(const char *msg, int status)
@@ -141,4 +142,13 @@ int ipt_exec_spawn_fail(struct iptables *h, const char *prog, int err)
 	if (err == ENOMEM)
 		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
 	return ipt_error(h, IPTABLES_EEXEC, "%s: %s", prog, strerror(err));
+}
+
+int ipt_exec_refuse_output(struct iptables *h, const struct ipt_spawn_res *res)
+{
+	if (res->status != 0 || res->out_len == 0)
+		return 0;
+	return ipt_error_exit(h, IPTABLES_EINVAL, 0,
+			      "help or version options (-h, --help, -V) cannot be used in a "
+			      "rulespec; nothing was changed");
 }

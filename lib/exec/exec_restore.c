@@ -12,6 +12,15 @@
  * the earlier ops of the transaction. A concurrent writer changing the ruleset between those
  * queries and the restore can make such a decision stale. CHECK and CHAIN_EXISTS are never
  * logged.
+ *
+ * The restore binaries commit table by table (at each COMMIT line), so a transaction touching
+ * several tables is made all-or-nothing by a snapshot: each touched table is saved
+ * (`<path>-save -c -t T`) before the run, and if the run fails the snapshots are reloaded,
+ * which puts back the tables it committed before the one refused (exec_snapshot.c).
+ * Remaining window: the binaries take the xtables lock per run (nft ones not at all), so a
+ * writer that changes one of these tables between the snapshot and the reload loses its
+ * change; and what the rules counted in between is lost. Single-table transactions need no
+ * snapshot: one COMMIT is one kernel update.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,8 +350,56 @@ static int run_restore(struct commit *c)
 		rc = ipt_exec_spawn_fail(c->h, rpath, rc);
 	else if (res.status)
 		rc = restore_fail(c, &res);
+	else
+		rc = ipt_exec_refuse_output(c->h, &res);
 	ipt_spawn_res_free(&res);
 	free(rpath);
+	return rc;
+}
+
+/* The tables of the script, for a snapshot; NULL on ENOMEM. */
+static const char **script_tables(const struct xscript *x)
+{
+	const char **t = calloc(x->n + 1, sizeof(*t));
+	size_t i;
+
+	for (i = 0; t && i < x->n; i++)
+		t[i] = x->s[i].table;
+	return t;
+}
+
+/* The restore run failed with @rc: reload @snap, keeping @rc's message and exit status. */
+static int undo(struct iptables *h, const struct ipt_exec_snap *snap, int rc)
+{
+	char msg[IPT_ERRMSG_MAX], both[2 * IPT_ERRMSG_MAX];
+	int status = iptables_exit_status(h);
+
+	snprintf(msg, sizeof(msg), "%s", iptables_errmsg(h));
+	if (!ipt_exec_snapshot_reload(h, snap))
+		return ipt_error_exit(h, rc, status, msg);
+	snprintf(both, sizeof(both), "%s\n%s: could not put back the tables as they were: %s",
+		 msg, ipt_prog(h), iptables_errmsg(h));
+	return ipt_error_exit(h, rc, status, both);
+}
+
+/* Several tables: snapshot them, run the restore, reload the snapshots if it fails. */
+static int run_guarded(struct commit *c)
+{
+	struct ipt_exec_snap snap;
+	const char **tables;
+	int rc;
+
+	tables = script_tables(&c->x);
+	if (!tables)
+		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	rc = ipt_exec_snapshot(c->h, tables, c->x.n, &snap);
+	free(tables);
+	if (rc)
+		return rc;
+	rc = run_restore(c);
+	if (rc)
+		rc = undo(c->h, &snap, rc);
+	ipt_exec_snapshot_free(&snap);
 	return rc;
 }
 
@@ -355,7 +412,9 @@ int ipt_exec_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
 	if (!c.emitted)
 		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
 	rc = plan(&c);
-	if (!rc && c.x.n)
+	if (!rc && c.x.n > 1)
+		rc = run_guarded(&c);
+	else if (!rc && c.x.n)
 		rc = run_restore(&c);
 	xm_free(&c.m);
 	xs_free(&c.x);

@@ -16,10 +16,20 @@ static size_t count(const char *const *v)
 	return n;
 }
 
+/* A -t/--table word in a rulespec would move the rule to another table than the call names. */
+static const char *table_word(const char *const *spec)
+{
+	for (size_t j = 0; spec && spec[j]; j++)
+		if (!strncmp(spec[j], "--table", 7) ||
+		    (spec[j][0] == '-' && spec[j][1] == 't'))
+			return spec[j];
+	return NULL;
+}
+
 int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
 		 const char *const *spec, struct ipt_spawn_res *res)
 {
-	size_t n = 6 + count(args) + count(spec), i = 0, j;
+	size_t n = 8 + count(args) + count(spec), i = 0, j;
 	const char **argv = calloc(n, sizeof(*argv));
 	char wait_s[16];
 	int rc;
@@ -27,6 +37,27 @@ int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
 	memset(res, 0, sizeof(*res));
 	if (!argv)
 		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	if (spec) {
+		/* iptables' own wording for bad words, before anything runs; a spec that parses
+		 * has no option left waiting for an argument, so the -t appended below is safe */
+		struct ipt_op op = { .table = table, .spec = spec,
+				     .chain = args && args[0] ? args[1] : NULL };
+
+		rc = ipt_rule_syntax_check(h, &op);
+		if (rc) {
+			/* what the binary would have exited with: PARAMETER_PROBLEM */
+			ipt_error_set_exit_status(h, 2);
+			free(argv);
+			return rc;
+		}
+	}
+	if (table_word(spec)) {
+		free(argv);
+		return ipt_error(h, IPTABLES_EINVAL,
+				 "%s v%d.%d.%d (%s): `%s': the table is given by the call, not the "
+				 "rulespec", ipt_prog(h), h->ver_major, h->ver_minor, h->ver_patch,
+				 h->mode, table_word(spec));
+	}
 	argv[i++] = h->path;
 	argv[i++] = "--wait";
 	if (h->timeout_s > 0) {
@@ -41,6 +72,11 @@ int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
 		argv[i++] = args[j];
 	for (j = 0; spec && spec[j]; j++)
 		argv[i++] = spec[j];
+	/* the last -t wins in iptables: this one pins the rule to the table of the call */
+	if (table && spec) {
+		argv[i++] = "-t";
+		argv[i++] = table;
+	}
 	argv[i] = NULL;
 	rc = ipt_spawn((char *const *)argv, h->lockfile, NULL, 0, res);
 	free(argv);

@@ -15,8 +15,6 @@
 #include "iptc_backend.h"
 #include "xt.h"
 
-#define TC_MAX_RETRIES 10
-
 static bool any_mutation(const struct ipt_op *ops, size_t n)
 {
 	size_t i;
@@ -44,36 +42,69 @@ static int table_redo(struct tc_session *s, struct tc_table *t, const struct ipt
 	return 0;
 }
 
-/*
- * Commit every table of the session in the order they were first used.
- * Limit: the kernel replaces one table per call, so a transaction spanning several tables is
- * atomic per table only. All ops are applied to all handles before the first commit, so a
- * bad op or rule changes nothing; but if the kernel refuses the second table's commit, the
- * first table stays committed.
- */
-static int commit_tables(struct tc_session *s, const struct ipt_op *ops, size_t n)
+/* Commit @t, redoing its ops on a fresh read when the kernel says EAGAIN. */
+static int commit_one(struct tc_session *s, struct tc_table *t, const struct ipt_op *ops,
+		      size_t n)
 {
-	struct tc_table *t;
-	size_t i;
 	int rc, tries;
 
-	for (i = 0; i < s->n; i++) {
-		t = &s->tabs[i];
-		for (tries = 0;; tries++) {
-			rc = tc_table_commit(s, t);
-			if (rc != TC_RETRY)
-				break;
-			if (tries == TC_MAX_RETRIES)
-				return ipt_error(s->h, IPTABLES_ESYS, "%s: %s.", ipt_prog(s->h),
-						 strerror(EAGAIN));
-			rc = table_redo(s, t, ops, n);
-			if (rc)
-				return rc;
-		}
+	for (tries = 0;; tries++) {
+		rc = tc_table_commit(s, t);
+		if (rc != TC_RETRY)
+			return rc;
+		if (tries == TC_MAX_RETRIES)
+			return ipt_error(s->h, IPTABLES_ESYS, "%s: %s.", ipt_prog(s->h),
+					 strerror(EAGAIN));
+		rc = table_redo(s, t, ops, n);
 		if (rc)
 			return rc;
 	}
-	return 0;
+}
+
+/* Table @k failed with @rc after 0..k-1 were committed: put those back, keep @rc's message. */
+static int undo_committed(struct tc_session *s, const struct tc_pristine *p, size_t k, int rc)
+{
+	char msg[IPT_ERRMSG_MAX], why[IPT_ERRMSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", iptables_errmsg(s->h));
+	tc_session_drop(s);
+	if (!tc_pristine_restore(s, p, k))
+		return ipt_error(s->h, rc, "%s", msg);
+	/* a copy: the recorded message is the buffer ipt_error writes to */
+	snprintf(why, sizeof(why), "%s", iptables_errmsg(s->h));
+	return ipt_error(s->h, rc, "%s\n%s: could not put back the tables committed before: %s",
+			 msg, ipt_prog(s->h), why);
+}
+
+/*
+ * Commit every table of the session in the order they were first used. All ops are applied
+ * to all handles before the first commit, so a bad op or rule changes nothing. The kernel
+ * replaces one table per call, though: when it refuses table k, tables 0..k-1 are already
+ * committed, so they are put back from pristine copies read under the same lock before the
+ * first commit (iptc_restore.c). A single-table session needs no copy. Other writers that
+ * respect the lock cannot interleave; the rollback loses what rules counted meanwhile.
+ */
+static int commit_tables(struct tc_session *s, const struct ipt_op *ops, size_t n)
+{
+	struct tc_pristine p = { 0 };
+	size_t i;
+	int rc = 0;
+
+	if (s->n > 1) {
+		rc = tc_pristine_read(s, &p);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < s->n; i++) {
+		rc = commit_one(s, &s->tabs[i], ops, n);
+		if (rc) {
+			if (i > 0)
+				rc = undo_committed(s, &p, i, rc);
+			break;
+		}
+	}
+	tc_pristine_free(s, &p);
+	return rc;
 }
 
 /* Apply @ops in order in one session and commit. Returns the last op's result (1/0 for a
@@ -99,9 +130,43 @@ out:
 	return rc < 0 ? rc : result;
 }
 
+/*
+ * Inside a transaction, reads see its pending changes: the log is replayed onto the table
+ * just read, in memory; such a handle is never committed.
+ */
+static int replay_pending(struct tc_session *s, const char *table)
+{
+	struct iptables *h = s->h;
+	int rc;
+
+	if (!h->in_txn)
+		return 0;
+	for (size_t i = 0; i < h->txn_n; i++) {
+		if (table && strcmp(h->txn_ops[i].table, table) != 0)
+			continue;
+		rc = tc_op_apply(s, &h->txn_ops[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int tc_apply(struct iptables *h, const struct ipt_op *op)
 {
-	return run_ops(h, op, 1);
+	struct tc_session s;
+	int rc;
+
+	if (!h->in_txn)
+		return run_ops(h, op, 1);
+	/* a predicate inside a transaction (mutations are logged, never applied here) */
+	rc = tc_session_begin(&s, h);
+	if (rc)
+		return rc;
+	rc = replay_pending(&s, op->table);
+	if (rc >= 0)
+		rc = tc_op_apply(&s, op);
+	tc_session_end(&s);
+	return rc;
 }
 
 static int tc_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
@@ -123,8 +188,8 @@ static int tc_validate(struct iptables *h, const struct ipt_op *op)
 		return 0;
 	memset(&r, 0, sizeof(r));
 	err[0] = '\0';
-	rc = xt_parse_rule(tc_family_of(h->proto), op->table, op->spec, NULL, &r, err,
-			   sizeof(err));
+	rc = xt_parse_rule_chain(tc_family_of(h->proto), op->table, op->chain, op->spec, NULL,
+				 &r, err, sizeof(err));
 	if (rc)
 		return ipt_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (op->code == IPT_OP_REPLACE && r.n != 1)
@@ -168,6 +233,10 @@ static int read_begin(struct tc_session *s, struct iptables *h, const char *tabl
 	if (rc)
 		return rc;
 	rc = tc_session_table(s, table, t);
+	if (!rc)
+		rc = replay_pending(s, table);
+	if (rc > 0)
+		rc = 0;
 	if (!rc)
 		rc = chain_names(s, *t, chain, names);
 	if (rc)

@@ -56,13 +56,35 @@ int tc_session_table(struct tc_session *s, const char *table, struct tc_table **
 /* Commit one table and free its handle. Returns 0, the status code of a failure (recorded),
  * or TC_RETRY when the kernel's table changed under us (EAGAIN): nothing recorded then. */
 #define TC_RETRY 1
+/* How many times a commit refused with EAGAIN is redone from a fresh read. */
+#define TC_MAX_RETRIES 10
 int tc_table_commit(struct tc_session *s, struct tc_table *t) IPT_HIDDEN;
+/* Test-only fault injection (tests link the static library): called right before each
+ * kernel commit, e.g. to change the table without the lock and provoke EAGAIN. */
+extern void (*ipt_test_before_commit)(const char *table) IPT_HIDDEN;
 /* Free the handle of @t without committing (it is read again on next tc_session_table). */
 void tc_table_drop(struct tc_session *s, struct tc_table *t) IPT_HIDDEN;
 /* Free every handle without committing, keep the lock. */
 void tc_session_drop(struct tc_session *s) IPT_HIDDEN;
 /* Free everything and release the lock. */
 void tc_session_end(struct tc_session *s) IPT_HIDDEN;
+
+/* ---- undoing a half-committed transaction (iptc_restore.c) ---- */
+
+/* Pristine copies of a session's tables: xh[i] is tabs[i] as it was before any commit. */
+struct tc_pristine {
+	struct xtc_handle **xh;
+	size_t n;
+};
+
+/* Read a pristine handle of every table of @s (call before the first commit, with the
+ * session's lock held). Returns 0 or a recorded status code, with @p then empty. */
+int tc_pristine_read(struct tc_session *s, struct tc_pristine *p) IPT_HIDDEN;
+/* Put tables 0..k-1 of @s (already committed) back as in @p: read each again, rewrite it to
+ * its pristine copy (chains, policies, rules with their counters) and commit it. Tries every
+ * table; returns 0 or the first failure's code, recorded as "table NAME: message". */
+int tc_pristine_restore(struct tc_session *s, const struct tc_pristine *p, size_t k) IPT_HIDDEN;
+void tc_pristine_free(struct tc_session *s, struct tc_pristine *p) IPT_HIDDEN;
 
 /* ---- operations (iptc_ops.c) ---- */
 

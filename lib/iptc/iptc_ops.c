@@ -20,7 +20,8 @@ static int rule_parse(struct tc_session *s, struct tc_table *t, const struct ipt
 
 	memset(r, 0, sizeof(*r));
 	err[0] = '\0';
-	rc = xt_parse_rule(s->f, op->table, op->spec, t->xh, r, err, sizeof(err));
+	rc = xt_parse_rule_chain(s->f, op->table, op->chain, op->spec, t->xh, r, err,
+				 sizeof(err));
 	if (rc)
 		return ipt_error(s->h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (r->n == 0) {

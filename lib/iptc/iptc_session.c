@@ -78,12 +78,16 @@ int tc_session_table(struct tc_session *s, const char *table, struct tc_table **
 	return 0;
 }
 
+void (*ipt_test_before_commit)(const char *table);
+
 int tc_table_commit(struct tc_session *s, struct tc_table *t)
 {
 	int ok, err;
 
 	if (!t->xh)
 		return 0;
+	if (ipt_test_before_commit)
+		ipt_test_before_commit(t->name);
 	errno = 0;
 	ok = s->f->commit(t->xh);
 	err = errno;

@@ -76,7 +76,9 @@ struct xt_rule {
  * existing user chain from an unknown target, as iptables does; with NULL, a target that is
  * neither a standard verdict nor a loadable extension is taken as a chain name.
  * Returns 0, or IPTABLES_EINVAL/ENOMEM with iptables' own error text in @err
- * (e.g. "iptables v1.8.9 (legacy): unknown option \"--foo\"\nTry `iptables -h' ..."). */
+ * (e.g. "iptables v1.8.9 (legacy): unknown option \"--foo\"\nTry `iptables -h' ...").
+ * Beyond iptables: -h/--help/-V are errors (iptables would print and exit 0), -t must
+ * name @table, -M is ignored, -w/-W/-v are accepted and ignored. */
 int xt_parse_rule(const struct tc_family *f, const char *table, const char *const *spec,
 		  struct xtc_handle *handle, struct xt_rule *out, char *err, size_t errlen)
 	IPT_HIDDEN;

@@ -389,7 +389,7 @@ static struct xtables_match *load_proto(struct pstate *ps)
 		return NULL;
 	m = find_proto(ps, XTF_DONT_LOAD, NULL);
 	if (m && m == m->next)
-		free(m);	/* a clone made only to answer "is it loaded?" (iptables leaks it) */
+		free(m);	/* a clone made only to answer "is it loaded?" */
 	if (m && ps->proto_used)
 		return NULL;
 	return find_proto(ps, XTF_TRY_LOAD, &ps->matches);
@@ -544,7 +544,7 @@ static bool dispatch(struct pstate *ps)
 		set_option(ps, OPT_LINENUMBERS);
 		break;
 	case 'M':
-		break;	/* iptables would run this program as modprobe: never from a rulespec */
+		break;	/* iptables would run it as modprobe: never from a rulespec */
 	case 'c':
 		command_counters(ps);
 		break;

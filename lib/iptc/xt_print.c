@@ -423,8 +423,18 @@ static int save_rule(const struct tc_family *f, struct xtc_handle *handle, const
 	if (counters)
 		printf(" -c %llu %llu", (unsigned long long)v->ctr->pcnt,
 		       (unsigned long long)v->ctr->bcnt);
-	return save_target(v, f->nfproto, jump ? jump : f->get_target(v->base, handle), jump,
-			   err, errlen);
+	if (!jump) {
+		/* A jump added to a handle but not yet committed still carries the chain's name
+		 * as its target name: print it as the committed rule will be. Without a handle
+		 * (a rule we parsed), the entry's own target name is all there is. */
+		const char *tn = handle ? f->get_target(v->base, handle) : NULL;
+
+		if (handle && tn && tn[0] && f->is_chain(tn, handle))
+			jump = tn;
+		else
+			return save_target(v, f->nfproto, tn, false, err, errlen);
+	}
+	return save_target(v, f->nfproto, jump, true, err, errlen);
 }
 
 struct save_call {

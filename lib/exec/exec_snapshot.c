@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Snapshots of tables taken with `<path>-save -c -t TABLE` and reloaded with
+ * `<path>-restore -c --wait [N]` (no --noflush: a snapshot replaces its whole table, user
+ * chains included). exec_restore.c uses them to undo the tables a multi-table restore run
+ * committed before a later table was refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+/* "iptables-legacy" -> "iptables-legacy-save"; a directory in @path is kept. */
+static char *suffixed(const char *path, const char *suffix)
+{
+	size_t lp = strlen(path), ls = strlen(suffix);
+	char *p = malloc(lp + ls + 1);
+
+	if (p) {
+		memcpy(p, path, lp);
+		memcpy(p + lp, suffix, ls + 1);
+	}
+	return p;
+}
+
+static int nomem(struct iptables *h)
+{
+	return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+}
+
+static int snap_one(struct iptables *h, const char *save, const char *table,
+		    struct ipt_exec_snap *s)
+{
+	const char *argv[] = { save, "-c", "-t", table, NULL };
+	struct ipt_spawn_res res;
+	int rc;
+
+	rc = ipt_spawn((char *const *)argv, h->lockfile, NULL, 0, &res);
+	if (rc)
+		return ipt_exec_spawn_fail(h, save, rc);
+	if (res.status) {
+		rc = ipt_exec_fail(h, &res);
+		ipt_spawn_res_free(&res);
+		return rc;
+	}
+	s->table[s->n] = strdup(table);
+	if (!s->table[s->n]) {
+		ipt_spawn_res_free(&res);
+		return nomem(h);
+	}
+	s->text[s->n] = res.out;	/* taken from res */
+	s->len[s->n] = res.out_len;
+	res.out = NULL;
+	ipt_spawn_res_free(&res);
+	s->n++;
+	return 0;
+}
+
+int ipt_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
+		      struct ipt_exec_snap *s)
+{
+	char *save;
+	size_t i;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->table = calloc(n ? n : 1, sizeof(*s->table));
+	s->text = calloc(n ? n : 1, sizeof(*s->text));
+	s->len = calloc(n ? n : 1, sizeof(*s->len));
+	save = suffixed(h->path, "-save");
+	if (!s->table || !s->text || !s->len || !save)
+		rc = nomem(h);
+	for (i = 0; !rc && i < n; i++)
+		rc = snap_one(h, save, tables[i], s);
+	free(save);
+	if (rc)
+		ipt_exec_snapshot_free(s);
+	return rc;
+}
+
+static int reload_one(struct iptables *h, const char *restore, const char *text, size_t len)
+{
+	const char *argv[6];
+	struct ipt_spawn_res res;
+	char wait_s[16];
+	size_t i = 0;
+	int rc;
+
+	argv[i++] = restore;
+	argv[i++] = "-c";
+	argv[i++] = "--wait";
+	if (h->timeout_s > 0) {
+		snprintf(wait_s, sizeof(wait_s), "%d", h->timeout_s);
+		argv[i++] = wait_s;
+	}
+	argv[i] = NULL;
+	rc = ipt_spawn((char *const *)argv, h->lockfile, text, len, &res);
+	if (rc)
+		return ipt_exec_spawn_fail(h, restore, rc);
+	rc = res.status ? ipt_exec_fail(h, &res) : 0;
+	ipt_spawn_res_free(&res);
+	return rc;
+}
+
+int ipt_exec_snapshot_reload(struct iptables *h, const struct ipt_exec_snap *s)
+{
+	char msg[IPT_ERRMSG_MAX], *restore;
+	int rc, first = 0;
+	size_t i;
+
+	restore = suffixed(h->path, "-restore");
+	if (!restore)
+		return nomem(h);
+	for (i = 0; i < s->n; i++) {
+		rc = reload_one(h, restore, s->text[i], s->len[i]);
+		if (rc && !first) {
+			first = rc;
+			snprintf(msg, sizeof(msg), "table %s: %s", s->table[i],
+				 iptables_errmsg(h));
+		}
+	}
+	free(restore);
+	return first ? ipt_error(h, first, "%s", msg) : 0;
+}
+
+void ipt_exec_snapshot_free(struct ipt_exec_snap *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->table[i]);
+		free(s->text[i]);
+	}
+	free(s->table);
+	free(s->text);
+	free(s->len);
+	memset(s, 0, sizeof(*s));
+}

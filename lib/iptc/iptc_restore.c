@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Putting tables back after a multi-table commit failed half way.
+ *
+ * The kernel replaces one table per call, so when table k of a transaction is refused,
+ * tables 0..k-1 are already committed. Before the first commit, a pristine handle of every
+ * table of the session is read (under the session's lock, so it is the state before the
+ * transaction); after a failure, each committed table is read again and rewritten in memory
+ * until it equals its pristine copy, then committed.
+ *
+ * Counters: every rule is copied with the counters it had when the pristine copy was read,
+ * and built-in policies get theirs back too, so what the rules counted between that read and
+ * the rollback commit (a few milliseconds) is lost. Writers that ignore the xtables lock can
+ * still slip in between; their change to a committed table is then overwritten.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libiptc/libiptc.h>
+#include <libiptc/libip6tc.h>
+
+#include "iptc_backend.h"
+
+static int nomem(struct iptables *h)
+{
+	return ipt_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ipt_prog(h));
+}
+
+int tc_pristine_read(struct tc_session *s, struct tc_pristine *p)
+{
+	size_t i;
+
+	p->n = 0;
+	p->xh = calloc(s->n ? s->n : 1, sizeof(*p->xh));
+	if (!p->xh)
+		return nomem(s->h);
+	for (i = 0; i < s->n; i++) {
+		errno = 0;
+		p->xh[i] = s->f->init(s->tabs[i].name);
+		if (!p->xh[i]) {
+			tc_pristine_free(s, p);
+			return tc_fail(s->h, TC_FN_INIT, errno, s->tabs[i].name);
+		}
+		p->n = i + 1;
+	}
+	return 0;
+}
+
+void tc_pristine_free(struct tc_session *s, struct tc_pristine *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->xh[i])
+			s->f->free(p->xh[i]);
+	free(p->xh);
+	p->xh = NULL;
+	p->n = 0;
+}
+
+static int chain_list(struct tc_session *s, struct xtc_handle *xh, struct ipt_strv *out)
+{
+	const char *c;
+
+	for (c = s->f->first_chain(xh); c; c = s->f->next_chain(xh))
+		if (ipt_strv_push(out, c))
+			return nomem(s->h);
+	return 0;
+}
+
+/* The target of entry @e (either family): fixed layout after the family header. */
+static struct xt_entry_target *entry_target(const struct tc_family *f, void *e)
+{
+	unsigned int off;
+
+	if (f->nfproto == NFPROTO_IPV6)
+		off = ((struct ip6t_entry *)e)->target_offset;
+	else
+		off = ((struct ipt_entry *)e)->target_offset;
+	return (struct xt_entry_target *)((char *)e + off);
+}
+
+static unsigned int entry_size(const struct tc_family *f, const void *e)
+{
+	if (f->nfproto == NFPROTO_IPV6)
+		return ((const struct ip6t_entry *)e)->next_offset;
+	return ((const struct ipt_entry *)e)->next_offset;
+}
+
+/*
+ * Append a copy of @e (an entry of @old) to @chain of @xh. Entries read from the kernel
+ * carry the standard target with an empty name and a verdict or jump offset; libiptc wants
+ * input entries to name the chain or verdict instead (iptcc_map_target), which
+ * get_target() gives. The counters travel with the entry.
+ */
+static int rule_copy(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh,
+		     const char *chain, const void *e)
+{
+	unsigned int size = entry_size(s->f, e);
+	struct xt_entry_target *t;
+	const char *name;
+	void *copy;
+	int ok;
+
+	copy = malloc(size);
+	if (!copy)
+		return nomem(s->h);
+	memcpy(copy, e, size);
+	t = entry_target(s->f, copy);
+	if (strcmp(t->u.user.name, XT_STANDARD_TARGET) == 0) {
+		name = s->f->get_target(e, old);
+		memset(t->u.user.name, 0, sizeof(t->u.user.name));
+		strncpy(t->u.user.name, name ? name : "", sizeof(t->u.user.name) - 1);
+	}
+	errno = 0;
+	ok = s->f->append_entry(chain, copy, xh);
+	free(copy);
+	return ok ? 0 : tc_fail(s->h, TC_FN_INSERT, errno, NULL);
+}
+
+/* Empty every chain of @xh and drop the user chains @old does not have. */
+static int clear_current(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh)
+{
+	struct ipt_strv cur = { 0 };
+	const char *c;
+	size_t i;
+	int rc;
+
+	rc = chain_list(s, xh, &cur);
+	for (i = 0; !rc && i < cur.n; i++) {
+		errno = 0;
+		if (!s->f->flush_entries(cur.v[i], xh))
+			rc = tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+	}
+	for (i = 0; !rc && i < cur.n; i++) {
+		c = cur.v[i];
+		if (s->f->builtin(c, xh) || s->f->is_chain(c, old))
+			continue;
+		errno = 0;
+		if (!s->f->delete_chain(c, xh))
+			rc = tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+	}
+	ipt_strv_clear(&cur);
+	return rc;
+}
+
+/* Create the chains of @old that @xh lacks and give built-ins their policy and counters. */
+static int chains_restore(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh,
+			  const struct ipt_strv *want)
+{
+	struct xt_counters cnt;
+	const char *c, *pol;
+	size_t i;
+
+	for (i = 0; i < want->n; i++) {
+		c = want->v[i];
+		errno = 0;
+		if (s->f->builtin(c, old)) {
+			memset(&cnt, 0, sizeof(cnt));
+			pol = s->f->get_policy(c, &cnt, old);
+			if (pol && !s->f->set_policy(c, pol, &cnt, xh))
+				return tc_fail(s->h, TC_FN_SET_POLICY, errno, NULL);
+		} else if (!s->f->is_chain(c, xh) && !s->f->create_chain(c, xh)) {
+			return tc_fail(s->h, TC_FN_CREATE_CHAIN, errno, NULL);
+		}
+	}
+	return 0;
+}
+
+/* Make @xh (the kernel's current table) equal to @old (its pristine copy), in memory. */
+static int rebuild(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh)
+{
+	struct ipt_strv want = { 0 };
+	const void *e;
+	size_t i;
+	int rc;
+
+	rc = clear_current(s, old, xh);
+	if (!rc)
+		rc = chain_list(s, old, &want);
+	if (!rc)
+		rc = chains_restore(s, old, xh, &want);
+	for (i = 0; !rc && i < want.n; i++)
+		for (e = s->f->first_rule(want.v[i], old); e && !rc;
+		     e = s->f->next_rule(e, old))
+			rc = rule_copy(s, old, xh, want.v[i], e);
+	ipt_strv_clear(&want);
+	return rc;
+}
+
+/* Read @t again, rewrite it to @old and commit, retrying on EAGAIN like any commit. */
+static int table_restore(struct tc_session *s, struct tc_table *t, struct xtc_handle *old)
+{
+	struct tc_table *cur;
+	int rc, tries;
+
+	for (tries = 0;; tries++) {
+		rc = tc_session_table(s, t->name, &cur);
+		if (rc)
+			return rc;
+		rc = rebuild(s, old, cur->xh);
+		if (rc) {
+			tc_table_drop(s, cur);
+			return rc;
+		}
+		rc = tc_table_commit(s, cur);
+		if (rc != TC_RETRY)
+			return rc;
+		if (tries == TC_MAX_RETRIES)
+			return ipt_error(s->h, IPTABLES_ESYS, "%s: %s.", ipt_prog(s->h),
+					 strerror(EAGAIN));
+	}
+}
+
+/* Goes on after a table fails (the others may still be put back); reports the first. */
+int tc_pristine_restore(struct tc_session *s, const struct tc_pristine *p, size_t k)
+{
+	char msg[IPT_ERRMSG_MAX];
+	int rc, first = 0;
+	size_t i;
+
+	for (i = 0; i < k && i < p->n; i++) {
+		rc = table_restore(s, &s->tabs[i], p->xh[i]);
+		if (rc && !first) {
+			first = rc;
+			snprintf(msg, sizeof(msg), "table %s: %s", s->tabs[i].name,
+				 iptables_errmsg(s->h));
+		}
+	}
+	return first ? ipt_error(s->h, first, "%s", msg) : 0;
+}
