@@ -54,6 +54,7 @@ struct ipt_op {
 	const char *arg;		/* RENAME_CHAIN: new name; POLICY: target */
 	int pos;			/* 1-based; INSERT*, REPLACE, DELETE_NUM */
 	const char *const *spec;	/* NULL-terminated; rule opcodes only */
+	void *parsed;			/* logged ops: the backend's parse of spec (txn arena) */
 };
 
 /* A growable NULL-terminated string vector; what list calls hand back. */
@@ -93,8 +94,9 @@ struct ipt_backend {
 		     struct ipt_statv *out);
 	/* Apply a whole transaction log atomically; NULL means unsupported. */
 	int (*commit)(struct iptables *h, const struct ipt_op *ops, size_t n);
-	/* Optional: check an op at the time it is logged (syntax), may be NULL. */
-	int (*validate)(struct iptables *h, const struct ipt_op *op);
+	/* Optional: check an op at the time it is logged in a transaction (syntax); it may
+	 * keep its parse in op->parsed (allocated with ipt_txn_alloc) for commit to reuse. */
+	int (*validate)(struct iptables *h, struct ipt_op *op);
 };
 
 extern const struct ipt_backend ipt_backend_exec IPT_HIDDEN;
@@ -112,9 +114,10 @@ int ipt_canonical_rule(struct iptables *h, const char *table, const char *chain,
 /* Syntax check of a rule op's words through libxtables, kernel untouched (xt_canon.c):
  * what the exec backend uses to refuse a bad rule when it is logged in a transaction.
  * 0 when fine or when libxtables cannot be used here. */
-int ipt_rule_syntax_check(struct iptables *h, const struct ipt_op *op) IPT_HIDDEN;
+int ipt_rule_syntax_check(struct iptables *h, struct ipt_op *op) IPT_HIDDEN;
 
 struct ipt_errslot;
+struct ipt_arena_chunk;
 
 struct iptables {
 	pthread_mutex_t mu;		/* serialises every call on this handle */
@@ -131,8 +134,9 @@ struct iptables {
 	/* transaction */
 	bool in_txn;
 	int txn_err;			/* first failure inside the transaction, 0 if none */
-	struct ipt_op *txn_ops;		/* deep copies, owned */
+	struct ipt_op *txn_ops;		/* copies; their strings live in txn_arena */
 	size_t txn_n, txn_cap;
+	struct ipt_arena_chunk *txn_arena;
 
 	pthread_mutex_t err_mu;		/* guards errslots */
 	struct ipt_errslot *errslots;	/* per-thread last failure */

@@ -3,47 +3,128 @@
  * Transactions: between begin and commit, mutating calls are checked and logged (deep
  * copies, the caller's buffers may go away); commit hands the whole log to the backend, which
  * applies it as one update per table, or not at all.
+ *
+ * Everything a transaction keeps (op copies, the backend's cached parses) lives in one bump
+ * arena freed at commit or rollback: tens of thousands of small long-lived chunks spread
+ * through the heap would slow down every malloc the parser makes meanwhile.
  */
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 #include "txn.h"
 
-static void op_free(struct ipt_op *op)
+#define ARENA_CHUNK (1024 * 1024)
+
+struct ipt_arena_chunk {
+	struct ipt_arena_chunk *next;
+	size_t used, size, mapped;
+	alignas(max_align_t) unsigned char data[];
+};
+
+/* Populated in one call: first-touch page faults, one per page, cost more than the copies
+ * that fill the arena (bulk transactions keep several MB here). */
+static struct ipt_arena_chunk *chunk_map(size_t size)
 {
-	free((char *)op->table);
-	free((char *)op->chain);
-	free((char *)op->arg);
-	ipt_strv_freev((char **)op->spec);
+	size_t mapped = sizeof(struct ipt_arena_chunk) + size;
+	struct ipt_arena_chunk *c;
+
+	c = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (c == MAP_FAILED)
+		return NULL;
+	c->size = size;
+	c->used = 0;
+	c->mapped = mapped;
+	return c;
 }
 
-static int op_copy(struct ipt_op *dst, const struct ipt_op *src)
+void *ipt_txn_alloc(struct iptables *h, size_t size)
 {
-	memset(dst, 0, sizeof(*dst));
-	dst->code = src->code;
-	dst->pos = src->pos;
-	dst->table = strdup(src->table);
-	dst->chain = src->chain ? strdup(src->chain) : NULL;
-	dst->arg = src->arg ? strdup(src->arg) : NULL;
-	dst->spec = src->spec ? (const char *const *)ipt_strv_dup(src->spec, NULL) : NULL;
-	if (!dst->table || (src->chain && !dst->chain) || (src->arg && !dst->arg) ||
-	    (src->spec && !dst->spec)) {
-		op_free(dst);
-		return IPTABLES_ENOMEM;
+	struct ipt_arena_chunk *c = h->txn_arena;
+	size_t need = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+
+	if (!c || c->size - c->used < need) {
+		size_t csize = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+
+		c = chunk_map(csize);
+		if (!c)
+			return NULL;
+		c->next = h->txn_arena;
+		h->txn_arena = c;
 	}
+	c->used += need;
+	return c->data + c->used - need;
+}
+
+static void arena_free(struct iptables *h)
+{
+	struct ipt_arena_chunk *c, *next;
+
+	for (c = h->txn_arena; c; c = next) {
+		next = c->next;
+		munmap(c, c->mapped);
+	}
+	h->txn_arena = NULL;
+}
+
+static size_t str_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+static const char *str_put(char **p, const char *s)
+{
+	const char *at = *p;
+
+	if (!s)
+		return NULL;
+	memcpy(*p, s, strlen(s) + 1);
+	*p += strlen(s) + 1;
+	return at;
+}
+
+/* One arena block: the spec's pointer array, then every string. */
+static int op_copy(struct iptables *h, struct ipt_op *dst, const struct ipt_op *src)
+{
+	size_t words = 0, size, i;
+	const char **spec;
+	char *p;
+
+	while (src->spec && src->spec[words])
+		words++;
+	size = (src->spec ? (words + 1) * sizeof(char *) : 0) + str_size(src->table) +
+	       str_size(src->chain) + str_size(src->arg);
+	for (i = 0; i < words; i++)
+		size += strlen(src->spec[i]) + 1;
+	p = ipt_txn_alloc(h, size);
+	if (!p)
+		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	*dst = (struct ipt_op){ .code = src->code, .pos = src->pos };
+	if (src->spec) {
+		spec = (const char **)p;
+		p += (words + 1) * sizeof(char *);
+		for (i = 0; i < words; i++)
+			spec[i] = str_put(&p, src->spec[i]);
+		spec[words] = NULL;
+		dst->spec = spec;
+	}
+	dst->table = str_put(&p, src->table);
+	dst->chain = str_put(&p, src->chain);
+	dst->arg = str_put(&p, src->arg);
 	return 0;
 }
 
 int ipt_txn_add(struct iptables *h, const struct ipt_op *op)
 {
 	struct ipt_op *nv;
-	int rc;
+	int rc = 0;
 
 	if (h->txn_err)
 		return h->txn_err;
-	rc = h->be->validate ? h->be->validate(h, op) : 0;
-	if (!rc && h->txn_n == h->txn_cap) {
+	if (h->txn_n == h->txn_cap) {
 		size_t ncap = h->txn_cap ? h->txn_cap * 2 : 64;
 
 		nv = realloc(h->txn_ops, ncap * sizeof(*nv));
@@ -55,7 +136,9 @@ int ipt_txn_add(struct iptables *h, const struct ipt_op *op)
 		}
 	}
 	if (!rc)
-		rc = op_copy(&h->txn_ops[h->txn_n], op);
+		rc = op_copy(h, &h->txn_ops[h->txn_n], op);
+	if (!rc && h->be->validate)
+		rc = h->be->validate(h, &h->txn_ops[h->txn_n]);
 	if (rc) {
 		h->txn_err = rc;
 		return rc;
@@ -66,15 +149,12 @@ int ipt_txn_add(struct iptables *h, const struct ipt_op *op)
 
 void ipt_txn_clear(struct iptables *h)
 {
-	size_t i;
-
-	for (i = 0; i < h->txn_n; i++)
-		op_free(&h->txn_ops[i]);
 	free(h->txn_ops);
 	h->txn_ops = NULL;
 	h->txn_n = h->txn_cap = 0;
 	h->txn_err = 0;
 	h->in_txn = false;
+	arena_free(h);
 }
 
 IPTABLES_API int iptables_begin(iptables *h)

@@ -189,6 +189,12 @@ START_TEST(test_validation)
 	ck_rc(h, iptables_new_chain(h, "filter", c28), 0);
 	ck_assert_int_eq(iptables_chain_exists(h, "filter", c28), 1);
 	ck_oracle(h, c, "filter", NULL, false);
+	if (log) {
+		unlink(log);
+		unlink(wrapper);
+		*strrchr(log, '/') = '\0';
+		rmdir(log);
+	}
 	free(before);
 	free(log);
 	free(wrapper);

@@ -25,6 +25,13 @@ const size_t n_tcfgs = sizeof(tcfgs) / sizeof(tcfgs[0]);
 
 static char lockpath[64];
 
+/* The test's process exits through exit() (Check's fork), so the lock file goes with it. */
+static void tns_cleanup(void)
+{
+	if (lockpath[0])
+		unlink(lockpath);
+}
+
 void tns_enter(void)
 {
 	int fd;
@@ -35,6 +42,7 @@ void tns_enter(void)
 	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
 	close(fd);
 	setenv("XTABLES_LOCKFILE", lockpath, 1);
+	atexit(tns_cleanup);
 }
 
 const char *tns_lockfile(void)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "iptc_backend.h"
+#include "../txn.h"
 #include "xt.h"
 
 static bool any_mutation(const struct ipt_op *ops, size_t n)
@@ -176,7 +177,40 @@ static int tc_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
 
 /* Checks done when an op is logged in a transaction: what iptables refuses before reading
  * the table. Jumps are resolved at commit, when the chains created earlier exist. */
-static int tc_validate(struct iptables *h, const struct ipt_op *op)
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+static bool uses_mask(enum ipt_opcode code)
+{
+	return code != IPT_OP_APPEND && code != IPT_OP_INSERT && code != IPT_OP_REPLACE;
+}
+
+/* A copy of @r in one block of the transaction's arena (entries are XT_ALIGNed sizes);
+ * the delete/check mask only for the ops that compare rules. */
+static struct xt_rule *pack_rule(struct iptables *h, const struct xt_rule *r, bool mask)
+{
+	size_t head = ALIGN8(sizeof(*r) + r->n * sizeof(void *));
+	struct xt_rule *p = ipt_txn_alloc(h, head + (r->n + mask) * ALIGN8(r->size));
+	unsigned char *at;
+
+	if (!p)
+		return NULL;
+	*p = *r;
+	p->entries = (void **)(p + 1);
+	at = (unsigned char *)p + head;
+	for (size_t i = 0; i < r->n; i++, at += ALIGN8(r->size)) {
+		memcpy(at, r->entries[i], r->size);
+		p->entries[i] = at;
+	}
+	p->mask = NULL;
+	if (mask) {
+		p->mask = at;
+		memcpy(at, r->mask, r->size);
+	}
+	return p;
+}
+
+/* The parse is kept in the logged op, so commit does not parse the words a second time. */
+static int tc_validate(struct iptables *h, struct ipt_op *op)
 {
 	char err[XT_ERRBUF];
 	struct xt_rule r;
@@ -186,7 +220,6 @@ static int tc_validate(struct iptables *h, const struct ipt_op *op)
 		return tc_chain_name_check(h, op->chain);
 	if (!op->spec)
 		return 0;
-	memset(&r, 0, sizeof(r));
 	err[0] = '\0';
 	rc = xt_parse_rule_chain(tc_family_of(h->proto), op->table, op->chain, op->spec, NULL,
 				 &r, err, sizeof(err));
@@ -194,6 +227,8 @@ static int tc_validate(struct iptables *h, const struct ipt_op *op)
 		return ipt_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (op->code == IPT_OP_REPLACE && r.n != 1)
 		rc = tc_param_error(h, "Replacement rule does not specify a unique address");
+	else if (!(op->parsed = pack_rule(h, &r, uses_mask(op->code))))
+		rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
 	xt_rule_free(&r);
 	return rc;
 }

@@ -12,6 +12,27 @@
 #include "iptc_backend.h"
 #include "xt.h"
 
+static bool is_verdict(const char *name)
+{
+	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "RETURN") ||
+	       !strcmp(name, "QUEUE");
+}
+
+/* A parse made when the op was logged (without a table) holds unless it jumps to a chain
+ * that does not exist here: then parse again against the table, for iptables' message. */
+static struct xt_rule *cached_parse(struct tc_session *s, struct tc_table *t,
+				    const struct ipt_op *op)
+{
+	struct xt_rule *r = op->parsed;
+
+	if (!r || r->n == 0)
+		return NULL;
+	if (r->target_is_chain && r->jumpto[0] && !is_verdict(r->jumpto) &&
+	    !s->f->is_chain(r->jumpto, t->xh))
+		return NULL;
+	return r;
+}
+
 static int rule_parse(struct tc_session *s, struct tc_table *t, const struct ipt_op *op,
 		      struct xt_rule *r)
 {
@@ -103,48 +124,52 @@ static int rule_replace(struct tc_session *s, struct tc_table *t, const struct i
 
 static int rule_op(struct tc_session *s, struct tc_table *t, const struct ipt_op *op)
 {
-	struct xt_rule r;
+	struct xt_rule own, *r = cached_parse(s, t, op);
 	int rc;
 
-	rc = rule_parse(s, t, op, &r);
-	if (rc)
-		return rc;
+	if (!r) {
+		rc = rule_parse(s, t, op, &own);
+		if (rc)
+			return rc;
+		r = &own;
+	}
 	switch (op->code) {
 	case IPT_OP_APPEND:
-		rc = rule_append(s, t, op->chain, &r);
+		rc = rule_append(s, t, op->chain, r);
 		break;
 	case IPT_OP_APPEND_UNIQUE:
-		rc = rule_present(s, t, op->chain, &r);
+		rc = rule_present(s, t, op->chain, r);
 		if (rc == 0)
-			rc = rule_append(s, t, op->chain, &r);
+			rc = rule_append(s, t, op->chain, r);
 		break;
 	case IPT_OP_INSERT:
-		rc = rule_insert(s, t, op->chain, op->pos, &r);
+		rc = rule_insert(s, t, op->chain, op->pos, r);
 		break;
 	case IPT_OP_INSERT_UNIQUE:
-		rc = rule_present(s, t, op->chain, &r);
+		rc = rule_present(s, t, op->chain, r);
 		if (rc == 0)
-			rc = rule_insert(s, t, op->chain, op->pos, &r);
+			rc = rule_insert(s, t, op->chain, op->pos, r);
 		break;
 	case IPT_OP_REPLACE:
-		rc = rule_replace(s, t, op, &r);
+		rc = rule_replace(s, t, op, r);
 		break;
 	case IPT_OP_DELETE:
-		rc = rule_delete(s, t, op->chain, &r);
+		rc = rule_delete(s, t, op->chain, r);
 		break;
 	case IPT_OP_DELETE_IF_EXISTS:
-		rc = rule_present(s, t, op->chain, &r);
+		rc = rule_present(s, t, op->chain, r);
 		if (rc == 1)
-			rc = rule_delete(s, t, op->chain, &r);
+			rc = rule_delete(s, t, op->chain, r);
 		break;
 	case IPT_OP_CHECK:
-		rc = rule_present(s, t, op->chain, &r);
+		rc = rule_present(s, t, op->chain, r);
 		break;
 	default:
 		rc = ipt_error(s->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 		break;
 	}
-	xt_rule_free(&r);
+	if (r == &own)
+		xt_rule_free(&own);
 	if (rc > 0 && op->code != IPT_OP_CHECK)
 		rc = 0;
 	return rc;

@@ -38,7 +38,7 @@ int ipt_canonical_rule(struct iptables *h, const char *table, const char *chain,
 	return rc;
 }
 
-int ipt_rule_syntax_check(struct iptables *h, const struct ipt_op *op)
+int ipt_rule_syntax_check(struct iptables *h, struct ipt_op *op)
 {
 	const struct tc_family *f = tc_family_of(h->proto);
 	char err[XT_ERRBUF] = "";
