@@ -41,11 +41,7 @@ static int check_op(struct iptables *h, const struct ipt_op *op)
 	if (!rc && op_has_spec(op->code))
 		rc = ipt_check_spec(h, op->spec);
 	if (!rc && op_has_pos(op->code) && op->pos < 1)
-		rc = ipt_error(h, IPTABLES_EINVAL,
-			       "%s v%d.%d.%d (%s): Invalid rule number `%d'\n"
-			       "Try `%s -h' or '%s --help' for more information.",
-			       ipt_prog(h), h->ver_major, h->ver_minor, h->ver_patch, h->mode,
-			       op->pos, ipt_prog(h), ipt_prog(h));
+		rc = ipt_param_error(h, "Invalid rule number `%d'", op->pos);
 	return rc;
 }
 

@@ -162,6 +162,11 @@ static inline const char *ipt_prog(const struct iptables *h)
 	return h->proto == IPTABLES_IPV6 ? "ip6tables" : "iptables";
 }
 
+/* Records iptables' PARAMETER_PROBLEM message, "<prog> vX.Y.Z (<mode>): <msg>" and the
+ * "Try `<prog> -h'..." line, and returns IPTABLES_EINVAL. */
+int ipt_param_error(struct iptables *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3))) IPT_HIDDEN;
+
 /* Validation helpers (validate.c); each returns 0 or sets the error and returns EINVAL. */
 int ipt_check_table(struct iptables *h, const char *table) IPT_HIDDEN;
 int ipt_check_chain(struct iptables *h, const char *chain) IPT_HIDDEN;

@@ -83,8 +83,7 @@ IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char 
 		return rc;
 	if (pos < 1) {
 		pthread_mutex_unlock(&h->mu);
-		return ipt_error(h, IPTABLES_EINVAL, "%s: Invalid rule number `%d'", ipt_prog(h),
-				 pos);
+		return ipt_param_error(h, "Invalid rule number `%d'", pos);
 	}
 	rc = h->be->list(h, table, chain, false, &s);
 	pthread_mutex_unlock(&h->mu);

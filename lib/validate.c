@@ -10,11 +10,7 @@
 
 #include "internal.h"
 
-/* iptables' PARAMETER_PROBLEM format: "<prog> vX.Y.Z (<mode>): <msg>\nTry `<prog> -h' ..." */
-static int param_error(struct iptables *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int param_error(struct iptables *h, const char *fmt, ...)
+int ipt_param_error(struct iptables *h, const char *fmt, ...)
 {
 	const char *prog = ipt_prog(h);
 	char msg[IPT_ERRMSG_MAX / 2];
@@ -34,7 +30,7 @@ int ipt_check_word(struct iptables *h, const char *word)
 	if (!word)
 		return ipt_error(h, IPTABLES_EINVAL, "NULL argument");
 	if (strchr(word, '\n') || strchr(word, '\r'))
-		return param_error(h, "argument `%s' holds a line break", word);
+		return ipt_param_error(h, "argument `%s' holds a line break", word);
 	return 0;
 }
 
@@ -43,13 +39,13 @@ int ipt_check_table(struct iptables *h, const char *table)
 	if (!table)
 		return ipt_error(h, IPTABLES_EINVAL, "NULL table name");
 	if (!*table)
-		return param_error(h, "empty table name is not allowed");
+		return ipt_param_error(h, "empty table name is not allowed");
 	if (strlen(table) > IPT_TABLE_MAXLEN)
-		return param_error(h, "table name `%s' too long (must be under %u chars)", table,
+		return ipt_param_error(h, "table name `%s' too long (must be under %u chars)", table,
 				   IPT_TABLE_MAXLEN + 1);
 	for (const char *p = table; *p; p++)
 		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
-			return param_error(h, "Invalid table name `%s'", table);
+			return ipt_param_error(h, "Invalid table name `%s'", table);
 	return 0;
 }
 
@@ -58,15 +54,15 @@ int ipt_check_chain(struct iptables *h, const char *chain)
 	if (!chain)
 		return ipt_error(h, IPTABLES_EINVAL, "NULL chain name");
 	if (!*chain)
-		return param_error(h, "empty chain name is not allowed");
+		return ipt_param_error(h, "empty chain name is not allowed");
 	if (*chain == '-' || *chain == '!')
-		return param_error(h, "chain name not allowed to start with `%c'", *chain);
+		return ipt_param_error(h, "chain name not allowed to start with `%c'", *chain);
 	if (strlen(chain) > IPT_CHAIN_MAXLEN)
-		return param_error(h, "chain name `%s' too long (must be under %u chars)", chain,
+		return ipt_param_error(h, "chain name `%s' too long (must be under %u chars)", chain,
 				   IPT_CHAIN_MAXLEN + 1);
 	for (const char *p = chain; *p; p++)
 		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
-			return param_error(h, "Invalid chain name `%s'", chain);
+			return ipt_param_error(h, "Invalid chain name `%s'", chain);
 	return 0;
 }
 
@@ -79,7 +75,7 @@ int ipt_check_spec(struct iptables *h, const char *const *spec)
 		return ipt_error(h, IPTABLES_EINVAL, "NULL rulespec");
 	for (n = 0; spec[n]; n++) {
 		if (n >= IPT_SPEC_MAXWORDS)
-			return param_error(h, "rulespec too long (more than %d words)",
+			return ipt_param_error(h, "rulespec too long (more than %d words)",
 					   IPT_SPEC_MAXWORDS);
 		rc = ipt_check_word(h, spec[n]);
 		if (rc)

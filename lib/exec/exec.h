@@ -54,6 +54,10 @@ int ipt_exec_apply(struct iptables *h, const struct ipt_op *op) IPT_HIDDEN;
 /* 1 if the rule exists (-C), 0 if not or the chain is absent, < 0 on failure. */
 int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
 			 const char *const *spec) IPT_HIDDEN;
+/* Same, and a rule the binary cannot even parse against the kernel's state (exit status 2,
+ * e.g. a jump to a chain a transaction is about to create) also counts as absent. */
+int ipt_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
+			     const char *const *spec) IPT_HIDDEN;
 
 /* exec_restore.c */
 /*

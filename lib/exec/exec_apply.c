@@ -60,8 +60,8 @@ static int run(struct iptables *h, const struct ipt_op *op, const char *const *a
 	return rc;
 }
 
-int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
-			 const char *const *spec)
+static int rule_check(struct iptables *h, const char *table, const char *chain,
+		      const char *const *spec, bool unparsable_is_absent)
 {
 	const char *const args[] = { "-C", chain, NULL };
 	struct ipt_spawn_res res;
@@ -75,12 +75,24 @@ int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chai
 		rc = IPTABLES_EINVAL;
 	else if (res.status == 0)
 		rc = 1;
-	else if (res.status == 1)
+	else if (res.status == 1 || (res.status == 2 && unparsable_is_absent))
 		rc = 0;
 	else
 		rc = ipt_exec_fail(h, &res);
 	ipt_spawn_res_free(&res);
 	return rc;
+}
+
+int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
+			 const char *const *spec)
+{
+	return rule_check(h, table, chain, spec, false);
+}
+
+int ipt_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
+			     const char *const *spec)
+{
+	return rule_check(h, table, chain, spec, true);
 }
 
 static int rule_cmd(struct iptables *h, const struct ipt_op *op, const char *cmd, bool pos)

@@ -94,31 +94,6 @@ static int txn_knows(struct commit *c, size_t i, const struct ipt_op *q)
 	return -1;
 }
 
-/*
- * `-C` against the kernel. Exit status 2 (the rule does not parse against the kernel's
- * state, e.g. it jumps to a chain this transaction creates) also means "not there": the
- * restore run then judges the rule itself.
- */
-static int kernel_has_rule(struct iptables *h, const char *table, const char *chain,
-			   const char *const *spec)
-{
-	const char *const args[] = { "-C", chain, NULL };
-	struct ipt_spawn_res res;
-	int rc;
-
-	rc = ipt_exec_raw(h, table, args, spec, &res);
-	if (rc)
-		return rc;
-	if (res.status == 0)
-		rc = 1;
-	else if (res.status == 1 || res.status == 2)
-		rc = 0;
-	else
-		rc = ipt_exec_fail(h, &res);
-	ipt_spawn_res_free(&res);
-	return rc;
-}
-
 /* Loads op @i's table into the model, with the effect of the earlier ops on it. */
 static int load(struct commit *c, size_t i)
 {
@@ -152,7 +127,7 @@ static int rule_exists(struct commit *c, size_t i)
 		return rc;
 	if (!ch->kname)
 		return 0;
-	return kernel_has_rule(c->h, op->table, ch->kname, op->spec);
+	return ipt_exec_rule_exists_lax(c->h, op->table, ch->kname, op->spec);
 }
 
 static int chain_exists(struct commit *c, size_t i)

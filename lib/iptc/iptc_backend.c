@@ -226,7 +226,7 @@ static int tc_validate(struct iptables *h, struct ipt_op *op)
 	if (rc)
 		return ipt_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (op->code == IPT_OP_REPLACE && r.n != 1)
-		rc = tc_param_error(h, "Replacement rule does not specify a unique address");
+		rc = ipt_param_error(h, "Replacement rule does not specify a unique address");
 	else if (!(op->parsed = pack_rule(h, &r, uses_mask(op->code))))
 		rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
 	xt_rule_free(&r);

@@ -29,9 +29,6 @@ enum tc_fn {
 int tc_fail(struct iptables *h, enum tc_fn fn, int err, const char *table) IPT_HIDDEN;
 /* Our status code for a libiptc errno. */
 int tc_errno_code(enum tc_fn fn, int err) IPT_HIDDEN;
-/* iptables' PARAMETER_PROBLEM message ("iptables v1.8.9 (legacy): ...\nTry ..."). */
-int tc_param_error(struct iptables *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3))) IPT_HIDDEN;
 
 /* ---- sessions (iptc_session.c) ---- */
 

@@ -102,17 +102,3 @@ int tc_fail(struct iptables *h, enum tc_fn fn, int err, const char *table)
 	return ipt_error(h, tc_errno_code(fn, err), "%s: %s.%s", ipt_prog(h), tc_text(fn, err),
 			 err == EINVAL ? " Run `dmesg' for more information." : "");
 }
-
-int tc_param_error(struct iptables *h, const char *fmt, ...)
-{
-	const char *prog = ipt_prog(h);
-	char msg[IPT_ERRMSG_MAX / 2];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ipt_error(h, IPTABLES_EINVAL,
-			 "%s v%d.%d.%d (legacy): %s\nTry `%s -h' or '%s --help' for more information.",
-			 prog, h->ver_major, h->ver_minor, h->ver_patch, msg, prog, prog);
-}

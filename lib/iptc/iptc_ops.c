@@ -115,7 +115,7 @@ static int rule_replace(struct tc_session *s, struct tc_table *t, const struct i
 			struct xt_rule *r)
 {
 	if (r->n != 1)
-		return tc_param_error(s->h, "Replacement rule does not specify a unique address");
+		return ipt_param_error(s->h, "Replacement rule does not specify a unique address");
 	errno = 0;
 	if (!s->f->replace_entry(op->chain, r->entries[0], (unsigned int)op->pos - 1, t->xh))
 		return tc_fail(s->h, TC_FN_REPLACE, errno, NULL);
@@ -196,7 +196,7 @@ int tc_chain_name_check(struct iptables *h, const char *chain)
 	if (rc < 0)
 		return ipt_error(h, rc, "%s", err[0] ? err : "cannot look up target names");
 	if (rc)
-		return tc_param_error(h, "chain name may not clash with target name");
+		return ipt_param_error(h, "chain name may not clash with target name");
 	return 0;
 }
 
