@@ -19,7 +19,7 @@
 #define IPT_HIDDEN __attribute__((visibility("hidden")))
 
 #define IPT_TABLE_MAXLEN 31	/* XT_TABLE_MAXNAMELEN - 1 */
-#define IPT_CHAIN_MAXLEN 28	/* XT_EXTENSION_MAXNAMELEN - 1 - strlen("ERROR")... as iptables checks */
+#define IPT_CHAIN_MAXLEN 28	/* XT_EXTENSION_MAXNAMELEN - 1, as iptables checks */
 #define IPT_SPEC_MAXWORDS 4096	/* more words than any real rule; refuse beyond */
 #define IPT_ERRMSG_MAX 1024
 
@@ -33,7 +33,7 @@ enum ipt_opcode {
 	IPT_OP_DELETE_IF_EXISTS,
 	IPT_OP_DELETE_NUM,
 	IPT_OP_CHECK,			/* returns 1 / 0; absent chain -> 0 */
-	IPT_OP_CHAIN_EXISTS,		/* returns 1 / 0; absent table -> ENOTFOUND? no: 0 */
+	IPT_OP_CHAIN_EXISTS,		/* returns 1 / 0; an absent table is 0 too */
 	IPT_OP_NEW_CHAIN,
 	IPT_OP_CLEAR_CHAIN,		/* flush, creating it when missing */
 	IPT_OP_DELETE_CHAIN,
