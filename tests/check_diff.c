@@ -388,6 +388,57 @@ static void lib_add_compare(iptables *h, const char *what, const struct corpus *
 	free(added);
 }
 
+static bool str_same(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* (e) iptables_stats agree between backends: libiptc formats rows from the entries, exec
+ * parses `iptables -L -n -v -x`; the same ruleset must give the same rows, field by field. */
+static void stats_compare(iptables *lib, iptables *ex, const char *table, struct report *r)
+{
+	struct iptables_stat *a, *b;
+	size_t nc, na, nb;
+	char **chains;
+
+	if (iptables_list_chains(lib, table, &chains, &nc)) {
+		rep(r, "[stats] list_chains(%s): %s", table, iptables_errmsg(lib));
+		return;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		if (iptables_stats(lib, table, chains[c], &a, &na)) {
+			rep(r, "[stats] libiptc %s: %s", chains[c], iptables_errmsg(lib));
+			continue;
+		}
+		if (iptables_stats(ex, table, chains[c], &b, &nb)) {
+			rep(r, "[stats] exec %s: %s", chains[c], iptables_errmsg(ex));
+			iptables_stats_free(a, na);
+			continue;
+		}
+		if (na != nb)
+			rep(r, "[stats] %s %s: %zu rows from libiptc, %zu from exec", table,
+			    chains[c], na, nb);
+		for (size_t i = 0; i < na && i < nb; i++) {
+			const struct iptables_stat *x = &a[i], *y = &b[i];
+
+			if (x->packets != y->packets || x->bytes != y->bytes ||
+			    !str_same(x->target, y->target) || !str_same(x->protocol, y->protocol) ||
+			    !str_same(x->opt, y->opt) || !str_same(x->in, y->in) ||
+			    !str_same(x->out, y->out) || !str_same(x->source, y->source) ||
+			    !str_same(x->destination, y->destination) ||
+			    !str_same(x->options, y->options))
+				rep(r, "[stats] %s %s row %zu:\n    libiptc: %s|%s|%s|%s|%s|%s|%s|%s"
+				    "\n    exec:    %s|%s|%s|%s|%s|%s|%s|%s", table, chains[c], i + 1,
+				    x->target, x->protocol, x->opt, x->in, x->out, x->source,
+				    x->destination, x->options, y->target, y->protocol, y->opt, y->in,
+				    y->out, y->source, y->destination, y->options);
+		}
+		iptables_stats_free(a, na);
+		iptables_stats_free(b, nb);
+	}
+	iptables_strv_free(chains, nc);
+}
+
 static iptables *open_cfg(const struct tcfg *c)
 {
 	return topen(c);
@@ -489,6 +540,9 @@ static void run_table(int fam, const char *table)
 	/* (d) the exec backend on the same binary */
 	he = open_cfg(ec);
 	lib_add_compare(he, ec->name, &cp, table, &want, &r);
+	h = open_cfg(lc);
+	stats_compare(h, he, table, &r);
+	iptables_free(h);
 	iptables_free(he);
 
 	listing_free(&want);
