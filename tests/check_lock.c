@@ -76,7 +76,6 @@ START_TEST(zero_timeout_waits)
 	int rc, st;
 
 	tns_enter();
-	h = open_timeout(c, 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -86,6 +85,7 @@ START_TEST(zero_timeout_waits)
 		close(fd);
 		_exit(0);
 	}
+	h = open_timeout(c, 0);	/* after the fork: the child owns nothing to free */
 	usleep(300 * 1000);	/* let the child take the lock */
 	t = now();
 	rc = iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT"));
