@@ -20,6 +20,7 @@
 #include <sys/select.h>
 #include <time.h>
 
+#include "backend_name.h"
 #include "rulesfile.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -118,19 +119,6 @@ static int usage(FILE *f, int status)
 	return status;
 }
 
-static int parse_backend(const char *s, enum iptables_backend *b)
-{
-	if (strcmp(s, "auto") == 0)
-		*b = IPTABLES_BACKEND_AUTO;
-	else if (strcmp(s, "libiptc") == 0)
-		*b = IPTABLES_BACKEND_LIBIPTC;
-	else if (strcmp(s, "exec") == 0)
-		*b = IPTABLES_BACKEND_EXEC;
-	else
-		return -1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -169,7 +157,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'b':
-			if (parse_backend(optarg, &o.backend) < 0) {
+			if (!backend_from_name(optarg, &o.backend)) {
 				fprintf(stderr, "agent: unknown backend '%s'\n", optarg);
 				return 2;
 			}

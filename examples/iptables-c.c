@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_name.h"
 #include "rulesfile.h"
 
 #define EXIT_USAGE 2
@@ -438,19 +439,6 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
-static bool parse_backend(const char *s, enum iptables_backend *b)
-{
-	if (strcmp(s, "auto") == 0)
-		*b = IPTABLES_BACKEND_AUTO;
-	else if (strcmp(s, "libiptc") == 0)
-		*b = IPTABLES_BACKEND_LIBIPTC;
-	else if (strcmp(s, "exec") == 0)
-		*b = IPTABLES_BACKEND_EXEC;
-	else
-		return false;
-	return true;
-}
-
 /* Parse the options before the verb into @o and @c; returns -1 to go on, else an exit code. */
 static int parse_options(int argc, char **argv, struct iptables_options *o, struct cli *c)
 {
@@ -475,7 +463,7 @@ static int parse_options(int argc, char **argv, struct iptables_options *o, stru
 			o->proto = opt == '6' ? IPTABLES_IPV6 : IPTABLES_IPV4;
 			break;
 		case 'b':
-			if (!parse_backend(optarg, &o->backend))
+			if (!backend_from_name(optarg, &o->backend))
 				return usage_error(c, "unknown backend '%s'", optarg);
 			break;
 		case 'p':

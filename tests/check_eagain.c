@@ -44,16 +44,6 @@ static void lockless_append(const char *table)
 	interfered++;
 }
 
-static size_t rules_in(iptables *h, const char *chain)
-{
-	char **lines;
-	size_t n;
-
-	ck_assert_int_eq(iptables_list(h, "filter", chain, &lines, &n), 0);
-	iptables_strv_free(lines, n);
-	return n - 1;
-}
-
 START_TEST(commit_retries_after_eagain)
 {
 	iptables *h;
@@ -69,8 +59,8 @@ START_TEST(commit_retries_after_eagain)
 	ck_assert_msg(iptables_append(h, "filter", "MINE", IPTABLES_SPEC("-j", "ACCEPT")) == 0,
 		      "%s", iptables_errmsg(h));
 	ck_assert_int_eq(interfered, 3);
-	ck_assert_uint_eq(rules_in(h, "MINE"), 1);
-	ck_assert_uint_eq(rules_in(h, "OTHER"), 3);	/* theirs kept: we re-read */
+	ck_assert_uint_eq(trule_count(h, "MINE"), 1);
+	ck_assert_uint_eq(trule_count(h, "OTHER"), 3);	/* theirs kept: we re-read */
 
 	/* the same inside a transaction */
 	interfere = 2;
@@ -78,8 +68,8 @@ START_TEST(commit_retries_after_eagain)
 	ck_assert_int_eq(iptables_append(h, "filter", "MINE", IPTABLES_SPEC("-j", "DROP")), 0);
 	ck_assert_int_eq(iptables_delete(h, "filter", "MINE", IPTABLES_SPEC("-j", "ACCEPT")), 0);
 	ck_assert_msg(iptables_commit(h) == 0, "%s", iptables_errmsg(h));
-	ck_assert_uint_eq(rules_in(h, "MINE"), 1);
-	ck_assert_uint_eq(rules_in(h, "OTHER"), 5);
+	ck_assert_uint_eq(trule_count(h, "MINE"), 1);
+	ck_assert_uint_eq(trule_count(h, "OTHER"), 5);
 
 	/* a writer that never stops: a bounded number of retries, then an error, nothing lost */
 	interfere = 1000;
@@ -87,7 +77,7 @@ START_TEST(commit_retries_after_eagain)
 			 IPTABLES_ESYS);
 	ck_assert_ptr_nonnull(strstr(iptables_errmsg(h), "Resource temporarily unavailable"));
 	interfere = 0;
-	ck_assert_uint_eq(rules_in(h, "MINE"), 1);
+	ck_assert_uint_eq(trule_count(h, "MINE"), 1);
 	ipt_test_before_commit = NULL;
 	iptables_free(h);
 }

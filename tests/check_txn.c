@@ -16,16 +16,6 @@ static char *cli_S(const struct tcfg *c, const char *table, const char *chain)
 	return out;
 }
 
-static size_t count_rules(iptables *h, const char *chain)
-{
-	char **lines;
-	size_t n;
-
-	ck_assert_int_eq(iptables_list(h, "filter", chain, &lines, &n), 0);
-	iptables_strv_free(lines, n);
-	return n - 1;
-}
-
 START_TEST(commit_applies_all)
 {
 	const struct tcfg *c = &tcfgs[_i];
@@ -50,12 +40,12 @@ START_TEST(commit_applies_all)
 		/* reads inside the transaction see its pending changes */
 		ck_assert_int_eq(iptables_chain_exists(h, "filter", "TX"), 1);
 		ck_assert_int_eq(iptables_exists(h, "filter", "INPUT", IPTABLES_SPEC("-j", "TX")), 1);
-		ck_assert_uint_eq(count_rules(h, "TX"), 1);
+		ck_assert_uint_eq(trule_count(h, "TX"), 1);
 	}
 	ck_assert_msg(iptables_commit(h) == 0, "%s: %s", c->name, iptables_errmsg(h));
 	ck_assert_int_eq(iptables_commit(h), IPTABLES_EINVAL);	/* none open */
 	ck_assert_int_eq(iptables_exists(h, "filter", "INPUT", IPTABLES_SPEC("-j", "TX")), 1);
-	ck_assert_uint_eq(count_rules(h, "TX"), 1);
+	ck_assert_uint_eq(trule_count(h, "TX"), 1);
 	after = cli_S(c, "nat", "POSTROUTING");
 	ck_assert_ptr_nonnull(strstr(after, "-A POSTROUTING -o eth0 -j MASQUERADE"));
 	free(after);
@@ -147,7 +137,7 @@ START_TEST(sync_chain_writes_only_when_needed)
 	h = topen(c);
 	ck_assert_msg(iptables_sync_chain(h, "filter", "SYNC", want, 3) == 1, "%s: %s", c->name,
 		      iptables_errmsg(h));
-	ck_assert_uint_eq(count_rules(h, "SYNC"), 3);
+	ck_assert_uint_eq(trule_count(h, "SYNC"), 3);
 	/* counters survive a sync that changes nothing: nothing was rewritten */
 	ck_assert_int_eq(tsh(NULL, NULL, "%s -Z SYNC 1 && %s -R SYNC 3 -j RETURN -c 7 700", c->cli,
 			     c->cli), 0);
@@ -170,10 +160,10 @@ START_TEST(sync_chain_writes_only_when_needed)
 	/* a bad spec changes nothing */
 	const char *const *bad[] = { want[0], IPTABLES_SPEC("--bogus") };
 	ck_assert_int_eq(iptables_sync_chain(h, "filter", "SYNC", bad, 2), IPTABLES_EINVAL);
-	ck_assert_uint_eq(count_rules(h, "SYNC"), 2);
+	ck_assert_uint_eq(trule_count(h, "SYNC"), 2);
 	/* empty list: an empty chain */
 	ck_assert_int_eq(iptables_sync_chain(h, "filter", "SYNC", NULL, 0), 1);
-	ck_assert_uint_eq(count_rules(h, "SYNC"), 0);
+	ck_assert_uint_eq(trule_count(h, "SYNC"), 0);
 	iptables_free(h);
 }
 END_TEST

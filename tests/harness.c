@@ -124,6 +124,16 @@ int tsh(char **out, char **err, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+size_t trule_count(iptables *h, const char *chain)
+{
+	char **lines;
+	size_t n;
+
+	ck_assert_int_eq(iptables_list(h, "filter", chain, &lines, &n), 0);
+	iptables_strv_free(lines, n);
+	return n - 1;	/* the -P / -N line */
+}
+
 char *tjoin(char **lines, size_t n)
 {
 	size_t len = 1, i;

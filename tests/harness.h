@@ -38,6 +38,10 @@ iptables *topen(const struct tcfg *c);
  * given. */
 int tsh(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Number of rules in @chain of the filter table, through iptables_list (fails the test on
+ * error). */
+size_t trule_count(iptables *h, const char *chain);
+
 /* Join lines with '\n' (no trailing newline); caller frees. */
 char *tjoin(char **lines, size_t n);
 
