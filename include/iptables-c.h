@@ -73,17 +73,26 @@ enum iptables_status {
 /** Build a NULL-terminated rulespec in place: IPTABLES_SPEC("-p","tcp","-j","ACCEPT"). */
 #define IPTABLES_SPEC(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/** Static text for a status code. */
+/** Static text for a status code ("rule, chain or table does not exist", ...). */
 IPTABLES_API const char *iptables_strerror(int code);
-/** Message of the last failure of a call on @p h made by the calling thread; never NULL. */
+/**
+ * Message of the last failure of a call on @p h made by the calling thread: what iptables
+ * itself would have printed, without a trailing newline. Never NULL ("" before any failure).
+ */
 IPTABLES_API const char *iptables_errmsg(const iptables *h);
 /** Exec backend: exit status (1..4) of the binary for that failure, else 0. */
 IPTABLES_API int iptables_exit_status(const iptables *h);
 
-/** Create a handle. @p opts may be NULL (IPv4, AUTO backend, wait forever). */
+/**
+ * Create a handle. @p opts may be NULL (IPv4, AUTO backend, wait forever for the lock).
+ * AUTO runs the system's `iptables --version` once: nf_tables -> exec backend; legacy, or no
+ * binary, -> libiptc when legacy tables are reachable.
+ * @return IPTABLES_OK and *out, or a negative code (*out NULL).
+ */
 IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opts);
 /** Release a handle; a transaction still open is rolled back. NULL is a no-op. */
 IPTABLES_API void iptables_free(iptables *h);
+/** The handle's address family. */
 IPTABLES_API enum iptables_proto iptables_proto(const iptables *h);
 /** The backend chosen at iptables_new(); never AUTO. */
 IPTABLES_API enum iptables_backend iptables_backend(const iptables *h);
@@ -92,34 +101,44 @@ IPTABLES_API int iptables_version(const iptables *h, int *major, int *minor, int
 /** "legacy" or "nf_tables". */
 IPTABLES_API const char *iptables_mode(const iptables *h);
 
-/* Rules */
+/* Rules. @p spec is the NULL-terminated words after `iptables -A CHAIN`; positions are 1-based.
+ * Several -s/-d addresses expand to several rules, as with iptables. */
+
+/** Append a rule at the end of @p chain (`iptables -A`). */
 IPTABLES_API int iptables_append(iptables *h, const char *table, const char *chain,
 				 const char *const *spec);
 /** Append unless an identical rule already exists (then OK, nothing changed). */
 IPTABLES_API int iptables_append_unique(iptables *h, const char *table, const char *chain,
 					const char *const *spec);
+/** Insert a rule at @p pos (`iptables -I`); IPTABLES_ERANGE past the end + 1. */
 IPTABLES_API int iptables_insert(iptables *h, const char *table, const char *chain, int pos,
 				 const char *const *spec);
+/** Insert at @p pos unless an identical rule already exists (then OK, nothing changed). */
 IPTABLES_API int iptables_insert_unique(iptables *h, const char *table, const char *chain,
 					int pos, const char *const *spec);
+/** Replace rule @p pos (`iptables -R`); @p spec must expand to one rule. */
 IPTABLES_API int iptables_replace(iptables *h, const char *table, const char *chain, int pos,
 				  const char *const *spec);
-/** Delete the first rule matching @p spec; IPTABLES_ENOTFOUND when there is none. */
+/** Delete the first rule matching @p spec (`iptables -D`); IPTABLES_ENOTFOUND when none. */
 IPTABLES_API int iptables_delete(iptables *h, const char *table, const char *chain,
 				 const char *const *spec);
 /** Like iptables_delete, but an absent rule (or chain) is OK. */
 IPTABLES_API int iptables_delete_if_exists(iptables *h, const char *table, const char *chain,
 					   const char *const *spec);
+/** Delete rule number @p pos (`iptables -D CHAIN N`); IPTABLES_ERANGE past the end. */
 IPTABLES_API int iptables_delete_by_id(iptables *h, const char *table, const char *chain,
 				       int pos);
-/** 1 if a rule matching @p spec exists, 0 if not (also when the chain is absent), or < 0. */
+/** 1 if a rule matching @p spec exists (`iptables -C`), 0 if not (also when the chain is
+ *  absent), or a negative code (e.g. IPTABLES_EINVAL for a bad spec). */
 IPTABLES_API int iptables_exists(iptables *h, const char *table, const char *chain,
 				 const char *const *spec);
 
-/* Listing: the lines `iptables -S CHAIN` prints (chain NULL: the whole table). */
+/* Listing. Returned arrays are NULL-terminated too; free them with iptables_strv_free(). */
+
+/** The lines `iptables -S CHAIN` prints, without newlines (@p chain NULL: the whole table). */
 IPTABLES_API int iptables_list(iptables *h, const char *table, const char *chain,
 			       char ***lines, size_t *n);
-/** As `iptables -v -S CHAIN`. */
+/** As `iptables -v -S CHAIN` (counters as "-c PKTS BYTES"). */
 IPTABLES_API int iptables_list_with_counters(iptables *h, const char *table, const char *chain,
 					     char ***lines, size_t *n);
 /** The `-A` line of rule @p pos; IPTABLES_ENOTFOUND past the end. Free with free(). */
@@ -127,18 +146,30 @@ IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char 
 				     char **line);
 /** Chain names in `iptables -S` order: built-ins first, then user chains. */
 IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***chains, size_t *n);
+/**
+ * One row per rule of @p chain, in order: the columns of `iptables -L CHAIN -n -v -x`, with
+ * source and destination always in CIDR form ("!" prefixed when inverted). Free the rows with
+ * iptables_stats_free().
+ */
 IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chain,
 				struct iptables_stat **stats, size_t *n);
+/** Free @p n strings of @p v and the array; NULL is a no-op. */
 IPTABLES_API void iptables_strv_free(char **v, size_t n);
+/** Free @p n rows of @p s and the array; NULL is a no-op. */
 IPTABLES_API void iptables_stats_free(struct iptables_stat *s, size_t n);
 
 /* Chains */
+
+/** 1 if @p chain exists in @p table, 0 if not (also when the table is absent), or < 0. */
 IPTABLES_API int iptables_chain_exists(iptables *h, const char *table, const char *chain);
+/** Create a user chain (`iptables -N`); IPTABLES_EEXIST when it exists. */
 IPTABLES_API int iptables_new_chain(iptables *h, const char *table, const char *chain);
 /** Flush @p chain, creating it when missing. */
 IPTABLES_API int iptables_clear_chain(iptables *h, const char *table, const char *chain);
+/** Rename a user chain (`iptables -E`); jumps to it follow. */
 IPTABLES_API int iptables_rename_chain(iptables *h, const char *table, const char *old,
 				       const char *new_name);
+/** Delete an empty, unreferenced user chain (`iptables -X`); IPTABLES_EBUSY otherwise. */
 IPTABLES_API int iptables_delete_chain(iptables *h, const char *table, const char *chain);
 /** Flush and delete @p chain; an absent chain is OK. */
 IPTABLES_API int iptables_clear_and_delete_chain(iptables *h, const char *table,
@@ -147,15 +178,21 @@ IPTABLES_API int iptables_clear_and_delete_chain(iptables *h, const char *table,
 IPTABLES_API int iptables_clear_all(iptables *h, const char *table);
 /** Delete every user chain of @p table (they must be unreferenced: flush first). */
 IPTABLES_API int iptables_delete_all(iptables *h, const char *table);
+/** Set the policy of built-in @p chain to @p target (ACCEPT, DROP), as `iptables -P`. */
 IPTABLES_API int iptables_change_policy(iptables *h, const char *table, const char *chain,
 					const char *target);
 
-/* Transactions: every mutating call made between begin and commit on this handle is applied
- * atomically (all or nothing, one kernel update per table) at commit. If any call inside
- * fails, or the kernel refuses the result, commit returns the error and applies nothing.
- * rollback discards everything since begin. */
+/* Transactions: every mutating call made between begin and commit on this handle, from any
+ * thread, is applied atomically (all or nothing, one kernel update per table) at commit. A
+ * call inside may fail at once (a bad rule); if any call failed, or the kernel refuses the
+ * result, commit returns the error and applies nothing. On the libiptc backend, reads inside
+ * the transaction see its pending changes; on the exec backend they see the kernel's state. */
+
+/** Open a transaction; IPTABLES_EINVAL when one is already open (they do not nest). */
 IPTABLES_API int iptables_begin(iptables *h);
+/** Apply everything since iptables_begin(), or nothing; the transaction ends either way. */
 IPTABLES_API int iptables_commit(iptables *h);
+/** Discard everything since iptables_begin(); no-op without a transaction. */
 IPTABLES_API void iptables_rollback(iptables *h);
 
 /* Reconcile, for agents. */
