@@ -65,8 +65,6 @@ struct ipt_strv {
 int ipt_strv_push(struct ipt_strv *s, const char *str) IPT_HIDDEN;		/* copies */
 int ipt_strv_push_owned(struct ipt_strv *s, char *str) IPT_HIDDEN;		/* takes */
 void ipt_strv_clear(struct ipt_strv *s) IPT_HIDDEN;
-char **ipt_strv_dup(const char *const *v, size_t *n_out) IPT_HIDDEN;	/* NULL-terminated */
-void ipt_strv_freev(char **v) IPT_HIDDEN;					/* NULL-terminated */
 
 /* Stats rows: growable array */
 struct ipt_statv {

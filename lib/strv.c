@@ -45,39 +45,6 @@ void ipt_strv_clear(struct ipt_strv *s)
 	s->n = s->cap = 0;
 }
 
-char **ipt_strv_dup(const char *const *v, size_t *n_out)
-{
-	size_t n = 0, i;
-	char **copy;
-
-	while (v[n])
-		n++;
-	copy = calloc(n + 1, sizeof(char *));
-	if (!copy)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		copy[i] = strdup(v[i]);
-		if (!copy[i]) {
-			ipt_strv_freev(copy);
-			return NULL;
-		}
-	}
-	if (n_out)
-		*n_out = n;
-	return copy;
-}
-
-void ipt_strv_freev(char **v)
-{
-	size_t i;
-
-	if (!v)
-		return;
-	for (i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 struct iptables_stat *ipt_statv_add(struct ipt_statv *s)
 {
 	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))

@@ -143,8 +143,6 @@ START_TEST(sync_chain_writes_only_when_needed)
 			     c->cli), 0);
 	ck_assert_msg(iptables_sync_chain(h, "filter", "SYNC", want, 3) == 0, "%s: %s", c->name,
 		      iptables_errmsg(h));
-	out = cli_S(c, "filter", "SYNC");
-	free(out);
 	ck_assert_int_eq(tsh(&out, NULL, "%s -v -S SYNC 3", c->cli), 0);
 	/* ip6tables-nft 1.8.9 ignores -c, so counters cannot show a rewrite there */
 	if (strcmp(c->cli, "ip6tables-nft") != 0)

@@ -89,10 +89,3 @@ TC_WRAPPERS(ip6tc, struct ip6t_entry)
 
 const struct tc_family tc_ipv4 = TC_FAMILY(iptc, NFPROTO_IPV4, "iptables", struct ipt_entry);
 const struct tc_family tc_ipv6 = TC_FAMILY(ip6tc, NFPROTO_IPV6, "ip6tables", struct ip6t_entry);
-
-const struct xt_counters *tc_entry_counters(const struct tc_family *f, const void *e)
-{
-	if (f->nfproto == NFPROTO_IPV6)
-		return &((const struct ip6t_entry *)e)->counters;
-	return &((const struct ipt_entry *)e)->counters;
-}

@@ -60,7 +60,4 @@ static inline const struct tc_family *tc_family_of(enum iptables_proto p)
 	return p == IPTABLES_IPV6 ? &tc_ipv6 : &tc_ipv4;
 }
 
-/* Counters of an entry of either family (same tail layout, different header size). */
-const struct xt_counters *tc_entry_counters(const struct tc_family *f, const void *e) IPT_HIDDEN;
-
 #endif

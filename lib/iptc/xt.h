@@ -71,19 +71,16 @@ struct xt_rule {
 	bool goto_set;			/* -g was used */
 };
 
-/* Parse @spec (words after `iptables -A CHAIN`) for @table in family @f.
+/* Parse @spec (words after `iptables -A @chain`) for @table in family @f.
  * Takes the global lock itself. @handle, when not NULL, is used to tell a jump to an
  * existing user chain from an unknown target, as iptables does; with NULL, a target that is
  * neither a standard verdict nor a loadable extension is taken as a chain name.
  * Returns 0, or IPTABLES_EINVAL/ENOMEM with iptables' own error text in @err
  * (e.g. "iptables v1.8.9 (legacy): unknown option \"--foo\"\nTry `iptables -h' ...").
  * Beyond iptables: -h/--help/-V are errors (iptables would print and exit 0), -t must
- * name @table, -M is ignored, -w/-W/-v are accepted and ignored. */
-int xt_parse_rule(const struct tc_family *f, const char *table, const char *const *spec,
-		  struct xtc_handle *handle, struct xt_rule *out, char *err, size_t errlen)
-	IPT_HIDDEN;
-/* Same, knowing the chain: adds iptables' chain checks ("Can't use -o with INPUT",
- * "Can't use -i with OUTPUT"). @chain may be NULL (then same as xt_parse_rule). */
+ * name @table, -M is ignored, -w/-W/-v are accepted and ignored.
+ * @chain adds iptables' chain checks ("Can't use -o with INPUT", "Can't use -i with
+ * OUTPUT"); it may be NULL. */
 int xt_parse_rule_chain(const struct tc_family *f, const char *table, const char *chain,
 			const char *const *spec, struct xtc_handle *handle, struct xt_rule *out,
 			char *err, size_t errlen) IPT_HIDDEN;

@@ -909,12 +909,6 @@ int xt_parse_rule_chain(const struct tc_family *f, const char *table, const char
 	return rc;
 }
 
-int xt_parse_rule(const struct tc_family *f, const char *table, const char *const *spec,
-		  struct xtc_handle *handle, struct xt_rule *out, char *err, size_t errlen)
-{
-	return xt_parse_rule_chain(f, table, NULL, spec, handle, out, err, errlen);
-}
-
 void xt_rule_free(struct xt_rule *r)
 {
 	size_t i;
