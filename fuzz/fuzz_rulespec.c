@@ -16,15 +16,15 @@ static const char *const tables[] = { "filter", "nat", "mangle", "raw" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct tc_family *f;
+	const struct ic_iptc_family *f;
 	const char *words[MAX_WORDS + 1];
-	char err[XT_ERRBUF], *buf, *p, *line;
-	struct xt_rule r;
+	char err[IC_XT_ERRBUF], *buf, *p, *line;
+	struct ic_xt_rule r;
 	size_t n = 0;
 
 	if (size < 1 || size > 4096)
 		return 0;
-	f = data[0] & 1 ? &tc_ipv6 : &tc_ipv4;
+	f = data[0] & 1 ? &ic_iptc_ipv6 : &ic_iptc_ipv4;
 	buf = malloc(size);
 	if (!buf)
 		return 0;
@@ -40,12 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += len + 1;
 	}
 	words[n] = NULL;
-	if (xt_parse_rule_chain(f, tables[(data[0] >> 1) & 3], "FUZZ", words, NULL, &r, err,
+	if (ic_xt_parse_rule_chain(f, tables[(data[0] >> 1) & 3], "FUZZ", words, NULL, &r, err,
 				sizeof(err)) == 0) {
 		for (size_t i = 0; i < r.n; i++)
-			if (xt_format_parsed(f, "FUZZ", &r, i, &line, err, sizeof(err)) == 0)
+			if (ic_xt_format_parsed(f, "FUZZ", &r, i, &line, err, sizeof(err)) == 0)
 				free(line);
-		xt_rule_free(&r);
+		ic_xt_rule_free(&r);
 	}
 	free(buf);
 	return 0;

@@ -9,11 +9,11 @@
 
 #include "internal.h"
 
-struct ipt_errslot {
+struct ic_errslot {
 	pthread_t tid;
 	int exit_status;
-	char msg[IPT_ERRMSG_MAX];
-	struct ipt_errslot *next;
+	char msg[IC_ERRMSG_MAX];
+	struct ic_errslot *next;
 };
 
 static const char *const status_text[] = {
@@ -39,10 +39,10 @@ IPTABLES_API const char *iptables_strerror(int code)
 }
 
 /* The slot of the calling thread, created on first failure; NULL if out of memory. */
-static struct ipt_errslot *slot_get(struct iptables *h, bool create)
+static struct ic_errslot *slot_get(struct iptables *h, bool create)
 {
 	pthread_t self = pthread_self();
-	struct ipt_errslot *s;
+	struct ic_errslot *s;
 
 	for (s = h->errslots; s; s = s->next)
 		if (pthread_equal(s->tid, self))
@@ -60,7 +60,7 @@ static struct ipt_errslot *slot_get(struct iptables *h, bool create)
 
 static int record(struct iptables *h, int code, int exit_status, const char *fmt, va_list ap)
 {
-	struct ipt_errslot *s;
+	struct ic_errslot *s;
 	size_t len;
 
 	pthread_mutex_lock(&h->err_mu);
@@ -76,12 +76,12 @@ static int record(struct iptables *h, int code, int exit_status, const char *fmt
 	return code;
 }
 
-int ipt_verror(struct iptables *h, int code, const char *fmt, va_list ap)
+int ic_verror(struct iptables *h, int code, const char *fmt, va_list ap)
 {
 	return record(h, code, 0, fmt, ap);
 }
 
-int ipt_error(struct iptables *h, int code, const char *fmt, ...)
+int ic_error(struct iptables *h, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -101,14 +101,14 @@ static int error_exit_fmt(struct iptables *h, int code, int exit_status, const c
 	return code;
 }
 
-int ipt_error_exit(struct iptables *h, int code, int exit_status, const char *msg)
+int ic_error_exit(struct iptables *h, int code, int exit_status, const char *msg)
 {
 	return error_exit_fmt(h, code, exit_status, "%s", msg ? msg : "");
 }
 
-void ipt_error_set_exit_status(struct iptables *h, int exit_status)
+void ic_error_set_exit_status(struct iptables *h, int exit_status)
 {
-	struct ipt_errslot *s;
+	struct ic_errslot *s;
 
 	pthread_mutex_lock(&h->err_mu);
 	s = slot_get(h, false);
@@ -120,7 +120,7 @@ void ipt_error_set_exit_status(struct iptables *h, int exit_status)
 IPTABLES_API const char *iptables_errmsg(const iptables *ch)
 {
 	struct iptables *h = (struct iptables *)ch;
-	struct ipt_errslot *s;
+	struct ic_errslot *s;
 
 	if (!h)
 		return "invalid handle (NULL)";
@@ -134,7 +134,7 @@ IPTABLES_API const char *iptables_errmsg(const iptables *ch)
 IPTABLES_API int iptables_exit_status(const iptables *ch)
 {
 	struct iptables *h = (struct iptables *)ch;
-	struct ipt_errslot *s;
+	struct ic_errslot *s;
 	int st;
 
 	if (!h)
@@ -146,9 +146,9 @@ IPTABLES_API int iptables_exit_status(const iptables *ch)
 	return st;
 }
 
-void ipt_errslots_free(struct iptables *h)
+void ic_errslots_free(struct iptables *h)
 {
-	struct ipt_errslot *s, *next;
+	struct ic_errslot *s, *next;
 
 	for (s = h->errslots; s; s = next) {
 		next = s->next;

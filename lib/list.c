@@ -10,18 +10,18 @@ static int begin_read(struct iptables *h, const char *table, const char *chain, 
 	int rc;
 
 	pthread_mutex_lock(&h->mu);
-	rc = ipt_check_table(h, table);
+	rc = ic_check_table(h, table);
 	if (!rc && (chain || need_chain))
-		rc = ipt_check_chain(h, chain);
+		rc = ic_check_chain(h, chain);
 	if (rc)
 		pthread_mutex_unlock(&h->mu);
 	return rc;
 }
 
-static int hand_out(struct ipt_strv *s, int rc, char ***lines, size_t *n)
+static int hand_out(struct ic_strv *s, int rc, char ***lines, size_t *n)
 {
 	if (rc) {
-		ipt_strv_clear(s);
+		ic_strv_clear(s);
 		return rc;
 	}
 	/* an empty result still hands out a valid, NULL-terminated array */
@@ -38,13 +38,13 @@ static int hand_out(struct ipt_strv *s, int rc, char ***lines, size_t *n)
 static int list_common(iptables *h, const char *table, const char *chain, bool counters,
 		       char ***lines, size_t *n)
 {
-	struct ipt_strv s = { 0 };
+	struct ic_strv s = { 0 };
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!lines || !n)
-		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*lines = NULL;
 	*n = 0;
 	rc = begin_read(h, table, chain, false);
@@ -70,20 +70,20 @@ IPTABLES_API int iptables_list_with_counters(iptables *h, const char *table, con
 IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char *chain, int pos,
 				     char **line)
 {
-	struct ipt_strv s = { 0 };
+	struct ic_strv s = { 0 };
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!line)
-		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*line = NULL;
 	rc = begin_read(h, table, chain, true);
 	if (rc)
 		return rc;
 	if (pos < 1) {
 		pthread_mutex_unlock(&h->mu);
-		return ipt_param_error(h, "Invalid rule number `%d'", pos);
+		return ic_param_error(h, "Invalid rule number `%d'", pos);
 	}
 	rc = h->be->list(h, table, chain, false, &s);
 	pthread_mutex_unlock(&h->mu);
@@ -91,26 +91,26 @@ IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char 
 		goto out;
 	/* line 0 is the chain's -P / -N line */
 	if ((size_t)pos >= s.n) {
-		rc = ipt_error(h, IPTABLES_ENOTFOUND, "%s: Index of rule too big (%d > %zu).",
-			       ipt_prog(h), pos, s.n ? s.n - 1 : 0);
+		rc = ic_error(h, IPTABLES_ENOTFOUND, "%s: Index of rule too big (%d > %zu).",
+			       ic_prog(h), pos, s.n ? s.n - 1 : 0);
 		goto out;
 	}
 	*line = s.v[pos];
 	s.v[pos] = strdup("");
 out:
-	ipt_strv_clear(&s);
+	ic_strv_clear(&s);
 	return rc;
 }
 
 IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***chains, size_t *n)
 {
-	struct ipt_strv s = { 0 };
+	struct ic_strv s = { 0 };
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!chains || !n)
-		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*chains = NULL;
 	*n = 0;
 	rc = begin_read(h, table, NULL, false);
@@ -124,13 +124,13 @@ IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***ch
 IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chain,
 				struct iptables_stat **stats, size_t *n)
 {
-	struct ipt_statv s = { 0 };
+	struct ic_statv s = { 0 };
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!stats || !n)
-		return ipt_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
 	*stats = NULL;
 	*n = 0;
 	rc = begin_read(h, table, chain, true);
@@ -139,7 +139,7 @@ IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chai
 	rc = h->be->stats(h, table, chain, &s);
 	pthread_mutex_unlock(&h->mu);
 	if (rc) {
-		ipt_statv_clear(&s);
+		ic_statv_clear(&s);
 		return rc;
 	}
 	*stats = s.v;

@@ -22,7 +22,7 @@ static int grow(void **v, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-int ipt_strv_push_owned(struct ipt_strv *s, char *str)
+int ic_strv_push_owned(struct ic_strv *s, char *str)
 {
 	if (!str || grow((void **)&s->v, &s->cap, s->n + 2, sizeof(char *))) {
 		free(str);
@@ -33,19 +33,19 @@ int ipt_strv_push_owned(struct ipt_strv *s, char *str)
 	return 0;
 }
 
-int ipt_strv_push(struct ipt_strv *s, const char *str)
+int ic_strv_push(struct ic_strv *s, const char *str)
 {
-	return ipt_strv_push_owned(s, strdup(str));
+	return ic_strv_push_owned(s, strdup(str));
 }
 
-void ipt_strv_clear(struct ipt_strv *s)
+void ic_strv_clear(struct ic_strv *s)
 {
 	iptables_strv_free(s->v, s->n);
 	s->v = NULL;
 	s->n = s->cap = 0;
 }
 
-struct iptables_stat *ipt_statv_add(struct ipt_statv *s)
+struct iptables_stat *ic_statv_add(struct ic_statv *s)
 {
 	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
 		return NULL;
@@ -53,7 +53,7 @@ struct iptables_stat *ipt_statv_add(struct ipt_statv *s)
 	return &s->v[s->n++];
 }
 
-void ipt_statv_clear(struct ipt_statv *s)
+void ic_statv_clear(struct ic_statv *s)
 {
 	iptables_stats_free(s->v, s->n);
 	s->v = NULL;

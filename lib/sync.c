@@ -12,7 +12,7 @@
 #include "txn.h"
 
 /* 1 when @cur (a chain listing: -P/-N line, then rules) equals @want, else 0. */
-static int same_rules(const struct ipt_strv *cur, const struct ipt_strv *want)
+static int same_rules(const struct ic_strv *cur, const struct ic_strv *want)
 {
 	if (cur->n != want->n + 1)
 		return 0;
@@ -26,45 +26,45 @@ static int same_rules(const struct ipt_strv *cur, const struct ipt_strv *want)
 static int in_sync(struct iptables *h, const char *table, const char *chain,
 		   const char *const *const *specs, size_t n)
 {
-	struct ipt_strv cur = { 0 }, want = { 0 };
+	struct ic_strv cur = { 0 }, want = { 0 };
 	int rc;
 
 	rc = h->be->list(h, table, chain, false, &cur);
 	if (rc == IPTABLES_ENOTFOUND)
 		return 0;
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = ipt_canonical_rule(h, table, chain, specs[i], &want);
+		rc = ic_canonical_rule(h, table, chain, specs[i], &want);
 	if (!rc)
 		rc = same_rules(&cur, &want);
 	else if (rc == IPTABLES_EUNSUPPORTED)
 		rc = 0;
-	ipt_strv_clear(&cur);
-	ipt_strv_clear(&want);
+	ic_strv_clear(&cur);
+	ic_strv_clear(&want);
 	return rc;
 }
 
 static int rewrite(struct iptables *h, const char *table, const char *chain,
 		   const char *const *const *specs, size_t n)
 {
-	struct ipt_op clear = { .code = IPT_OP_CLEAR_CHAIN, .table = table, .chain = chain };
-	struct ipt_op *ops;
+	struct ic_op clear = { .code = IC_OP_CLEAR_CHAIN, .table = table, .chain = chain };
+	struct ic_op *ops;
 	int rc;
 
 	if (h->in_txn) {
-		rc = ipt_txn_add(h, &clear);
+		rc = ic_txn_add(h, &clear);
 		for (size_t i = 0; !rc && i < n; i++) {
-			struct ipt_op add = { .code = IPT_OP_APPEND, .table = table, .chain = chain,
+			struct ic_op add = { .code = IC_OP_APPEND, .table = table, .chain = chain,
 					      .spec = specs[i] };
-			rc = ipt_txn_add(h, &add);
+			rc = ic_txn_add(h, &add);
 		}
 		return rc;
 	}
 	ops = calloc(n + 1, sizeof(*ops));
 	if (!ops)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	ops[0] = clear;
 	for (size_t i = 0; i < n; i++)
-		ops[i + 1] = (struct ipt_op){ .code = IPT_OP_APPEND, .table = table, .chain = chain,
+		ops[i + 1] = (struct ic_op){ .code = IC_OP_APPEND, .table = table, .chain = chain,
 					      .spec = specs[i] };
 	rc = h->be->commit(h, ops, n + 1);
 	free(ops);
@@ -79,13 +79,13 @@ IPTABLES_API int iptables_sync_chain(iptables *h, const char *table, const char 
 	if (!h)
 		return IPTABLES_EINVAL;
 	pthread_mutex_lock(&h->mu);
-	rc = ipt_check_table(h, table);
+	rc = ic_check_table(h, table);
 	if (!rc)
-		rc = ipt_check_chain(h, chain);
+		rc = ic_check_chain(h, chain);
 	if (!rc && n && !specs)
-		rc = ipt_error(h, IPTABLES_EINVAL, "NULL rule list");
+		rc = ic_error(h, IPTABLES_EINVAL, "NULL rule list");
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = ipt_check_spec(h, specs[i]);
+		rc = ic_check_spec(h, specs[i]);
 	/* inside a transaction the kernel's state is not what commit will see: always rewrite */
 	if (!rc && !h->in_txn)
 		rc = in_sync(h, table, chain, specs, n);

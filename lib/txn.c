@@ -18,18 +18,18 @@
 
 #define ARENA_CHUNK (1024 * 1024)
 
-struct ipt_arena_chunk {
-	struct ipt_arena_chunk *next;
+struct ic_arena_chunk {
+	struct ic_arena_chunk *next;
 	size_t used, size, mapped;
 	alignas(max_align_t) unsigned char data[];
 };
 
 /* Populated in one call: first-touch page faults, one per page, cost more than the copies
  * that fill the arena (bulk transactions keep several MB here). */
-static struct ipt_arena_chunk *chunk_map(size_t size)
+static struct ic_arena_chunk *chunk_map(size_t size)
 {
-	size_t mapped = sizeof(struct ipt_arena_chunk) + size;
-	struct ipt_arena_chunk *c;
+	size_t mapped = sizeof(struct ic_arena_chunk) + size;
+	struct ic_arena_chunk *c;
 
 	c = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -41,9 +41,9 @@ static struct ipt_arena_chunk *chunk_map(size_t size)
 	return c;
 }
 
-void *ipt_txn_alloc(struct iptables *h, size_t size)
+void *ic_txn_alloc(struct iptables *h, size_t size)
 {
-	struct ipt_arena_chunk *c = h->txn_arena;
+	struct ic_arena_chunk *c = h->txn_arena;
 	size_t need = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 
 	if (!c || c->size - c->used < need) {
@@ -61,7 +61,7 @@ void *ipt_txn_alloc(struct iptables *h, size_t size)
 
 static void arena_free(struct iptables *h)
 {
-	struct ipt_arena_chunk *c, *next;
+	struct ic_arena_chunk *c, *next;
 
 	for (c = h->txn_arena; c; c = next) {
 		next = c->next;
@@ -87,7 +87,7 @@ static const char *str_put(char **p, const char *s)
 }
 
 /* One arena block: the spec's pointer array, then every string. */
-static int op_copy(struct iptables *h, struct ipt_op *dst, const struct ipt_op *src)
+static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *src)
 {
 	size_t words = 0, size, i;
 	const char **spec;
@@ -99,10 +99,10 @@ static int op_copy(struct iptables *h, struct ipt_op *dst, const struct ipt_op *
 	       str_size(src->chain) + str_size(src->arg);
 	for (i = 0; i < words; i++)
 		size += strlen(src->spec[i]) + 1;
-	p = ipt_txn_alloc(h, size);
+	p = ic_txn_alloc(h, size);
 	if (!p)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
-	*dst = (struct ipt_op){ .code = src->code, .pos = src->pos };
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+	*dst = (struct ic_op){ .code = src->code, .pos = src->pos };
 	if (src->spec) {
 		spec = (const char **)p;
 		p += (words + 1) * sizeof(char *);
@@ -117,9 +117,9 @@ static int op_copy(struct iptables *h, struct ipt_op *dst, const struct ipt_op *
 	return 0;
 }
 
-int ipt_txn_add(struct iptables *h, const struct ipt_op *op)
+int ic_txn_add(struct iptables *h, const struct ic_op *op)
 {
-	struct ipt_op *nv;
+	struct ic_op *nv;
 	int rc = 0;
 
 	if (h->txn_err)
@@ -129,7 +129,7 @@ int ipt_txn_add(struct iptables *h, const struct ipt_op *op)
 
 		nv = realloc(h->txn_ops, ncap * sizeof(*nv));
 		if (!nv)
-			rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
 		else {
 			h->txn_ops = nv;
 			h->txn_cap = ncap;
@@ -147,7 +147,7 @@ int ipt_txn_add(struct iptables *h, const struct ipt_op *op)
 	return 0;
 }
 
-void ipt_txn_clear(struct iptables *h)
+void ic_txn_clear(struct iptables *h)
 {
 	free(h->txn_ops);
 	h->txn_ops = NULL;
@@ -165,9 +165,9 @@ IPTABLES_API int iptables_begin(iptables *h)
 		return IPTABLES_EINVAL;
 	pthread_mutex_lock(&h->mu);
 	if (h->in_txn)
-		rc = ipt_error(h, IPTABLES_EINVAL, "a transaction is already open on this handle");
+		rc = ic_error(h, IPTABLES_EINVAL, "a transaction is already open on this handle");
 	else if (!h->be->commit)
-		rc = ipt_error(h, IPTABLES_EUNSUPPORTED,
+		rc = ic_error(h, IPTABLES_EUNSUPPORTED,
 			       "transactions are not supported by the %s backend", h->be->name);
 	else
 		h->in_txn = true;
@@ -183,14 +183,14 @@ IPTABLES_API int iptables_commit(iptables *h)
 		return IPTABLES_EINVAL;
 	pthread_mutex_lock(&h->mu);
 	if (!h->in_txn)
-		rc = ipt_error(h, IPTABLES_EINVAL, "no transaction is open on this handle");
+		rc = ic_error(h, IPTABLES_EINVAL, "no transaction is open on this handle");
 	else if (h->txn_err)
 		rc = h->txn_err;	/* its message was recorded when the call failed */
 	else if (h->txn_n == 0)
 		rc = 0;
 	else
 		rc = h->be->commit(h, h->txn_ops, h->txn_n);
-	ipt_txn_clear(h);
+	ic_txn_clear(h);
 	pthread_mutex_unlock(&h->mu);
 	return rc;
 }
@@ -200,6 +200,6 @@ IPTABLES_API void iptables_rollback(iptables *h)
 	if (!h)
 		return;
 	pthread_mutex_lock(&h->mu);
-	ipt_txn_clear(h);
+	ic_txn_clear(h);
 	pthread_mutex_unlock(&h->mu);
 }

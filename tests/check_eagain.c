@@ -12,7 +12,7 @@
 
 #include "harness.h"
 
-extern void (*ipt_test_before_commit)(const char *table);
+extern void (*ic_test_before_commit)(const char *table);
 
 static int interfere;		/* lockless changes still to make */
 static int interfered;
@@ -52,7 +52,7 @@ START_TEST(commit_retries_after_eagain)
 	h = topen(&tcfgs[_i]);
 	ck_assert_int_eq(iptables_new_chain(h, "filter", "OTHER"), 0);
 	ck_assert_int_eq(iptables_new_chain(h, "filter", "MINE"), 0);
-	ipt_test_before_commit = lockless_append;
+	ic_test_before_commit = lockless_append;
 
 	/* three lockless changes in a row: the first three commits fail with EAGAIN */
 	interfere = 3;
@@ -78,7 +78,7 @@ START_TEST(commit_retries_after_eagain)
 	ck_assert_ptr_nonnull(strstr(iptables_errmsg(h), "Resource temporarily unavailable"));
 	interfere = 0;
 	ck_assert_uint_eq(trule_count(h, "MINE"), 1);
-	ipt_test_before_commit = NULL;
+	ic_test_before_commit = NULL;
 	iptables_free(h);
 }
 END_TEST

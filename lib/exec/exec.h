@@ -1,26 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Private interface of the exec backend (lib/exec/). */
-#ifndef IPT_EXEC_H
-#define IPT_EXEC_H
+#ifndef IC_EXEC_H
+#define IC_EXEC_H
 
 #include "internal.h"
 #include "spawn.h"
 
 /* exec_errors.c */
-int ipt_exec_classify(const char *msg, int status) IPT_HIDDEN;
+int ic_exec_classify(const char *msg, int status) IC_HIDDEN;
 /* Copy of a child's stderr without nft's "# Warning:" lines and trailing newlines. */
-char *ipt_exec_clean_msg(const char *err) IPT_HIDDEN;
+char *ic_exec_clean_msg(const char *err) IC_HIDDEN;
 /* Records the failure of a finished child (status != 0) and returns its code. */
-int ipt_exec_fail(struct iptables *h, const struct ipt_spawn_res *res) IPT_HIDDEN;
+int ic_exec_fail(struct iptables *h, const struct ic_spawn_res *res) IC_HIDDEN;
 /* Same with a code decided by the caller (0: classify). */
-int ipt_exec_fail_as(struct iptables *h, const struct ipt_spawn_res *res, int code) IPT_HIDDEN;
+int ic_exec_fail_as(struct iptables *h, const struct ic_spawn_res *res, int code) IC_HIDDEN;
 /* Records that @prog could not be started (errno @err) and returns IPTABLES_EEXEC. */
-int ipt_exec_spawn_fail(struct iptables *h, const char *prog, int err) IPT_HIDDEN;
+int ic_exec_spawn_fail(struct iptables *h, const char *prog, int err) IC_HIDDEN;
 
 /* A rule command or restore run prints nothing on success: output means a word like -h,
  * --help or -V made the binary print help or its version and exit 0 without changing
  * anything. Records EINVAL and returns it, or returns 0. */
-int ipt_exec_refuse_output(struct iptables *h, const struct ipt_spawn_res *res) IPT_HIDDEN;
+int ic_exec_refuse_output(struct iptables *h, const struct ic_spawn_res *res) IC_HIDDEN;
 
 /* exec_run.c */
 /*
@@ -28,60 +28,60 @@ int ipt_exec_refuse_output(struct iptables *h, const struct ipt_spawn_res *res) 
  * may be NULL). Returns 0 with the child finished (any status) in *res, or records a failure
  * to start it and returns the code; *res is then empty.
  */
-int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
-		 const char *const *spec, struct ipt_spawn_res *res) IPT_HIDDEN;
+int ic_exec_raw(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ic_spawn_res *res) IC_HIDDEN;
 /* Same, but a non-zero exit status is a recorded failure. res may be NULL (output dropped). */
-int ipt_exec_run(struct iptables *h, const char *table, const char *const *args,
-		 const char *const *spec, struct ipt_spawn_res *res) IPT_HIDDEN;
+int ic_exec_run(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ic_spawn_res *res) IC_HIDDEN;
 /* Splits stdout into lines (no newline), skipping "#" comment lines nft adds. */
-int ipt_exec_lines(const char *out, struct ipt_strv *lines) IPT_HIDDEN;
+int ic_exec_lines(const char *out, struct ic_strv *lines) IC_HIDDEN;
 /* 1 when table/chain exists, 0 when not, < 0 on other failures (recorded). */
-int ipt_exec_chain_exists(struct iptables *h, const char *table, const char *chain) IPT_HIDDEN;
+int ic_exec_chain_exists(struct iptables *h, const char *table, const char *chain) IC_HIDDEN;
 
 /* exec_stats.c */
 /* Splits one `-L -n -v -x` rule row into *st (strings malloc'd). 0, EINVAL or ENOMEM. */
-int ipt_exec_parse_stat_row(const char *line, bool ipv6, struct iptables_stat *st) IPT_HIDDEN;
-int ipt_exec_stats(struct iptables *h, const char *table, const char *chain,
-		   struct ipt_statv *out) IPT_HIDDEN;
+int ic_exec_parse_stat_row(const char *line, bool ipv6, struct iptables_stat *st) IC_HIDDEN;
+int ic_exec_stats(struct iptables *h, const char *table, const char *chain,
+		   struct ic_statv *out) IC_HIDDEN;
 
 /* exec_list.c */
-int ipt_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
-		  struct ipt_strv *out) IPT_HIDDEN;
-int ipt_exec_list_chains(struct iptables *h, const char *table, struct ipt_strv *out) IPT_HIDDEN;
+int ic_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
+		  struct ic_strv *out) IC_HIDDEN;
+int ic_exec_list_chains(struct iptables *h, const char *table, struct ic_strv *out) IC_HIDDEN;
 
 /* exec_apply.c */
-int ipt_exec_apply(struct iptables *h, const struct ipt_op *op) IPT_HIDDEN;
+int ic_exec_apply(struct iptables *h, const struct ic_op *op) IC_HIDDEN;
 /* 1 if the rule exists (-C), 0 if not or the chain is absent, < 0 on failure. */
-int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
-			 const char *const *spec) IPT_HIDDEN;
+int ic_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
+			 const char *const *spec) IC_HIDDEN;
 /* Same, and a rule the binary cannot even parse against the kernel's state (exit status 2,
  * e.g. a jump to a chain a transaction is about to create) also counts as absent. */
-int ipt_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
-			     const char *const *spec) IPT_HIDDEN;
+int ic_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
+			     const char *const *spec) IC_HIDDEN;
 
 /* exec_restore.c */
 /*
  * exec_diag.c: a better code than @code (from the message) for op @k of a failed restore,
  * e.g. when legacy said only "line N failed".
  */
-int ipt_exec_restore_diag(struct iptables *h, const struct ipt_op *ops, size_t k,
-			  const bool *emitted, int code) IPT_HIDDEN;
-int ipt_exec_commit(struct iptables *h, const struct ipt_op *ops, size_t n) IPT_HIDDEN;
+int ic_exec_restore_diag(struct iptables *h, const struct ic_op *ops, size_t k,
+			  const bool *emitted, int code) IC_HIDDEN;
+int ic_exec_commit(struct iptables *h, const struct ic_op *ops, size_t n) IC_HIDDEN;
 
 /* exec_snapshot.c: whole tables saved with `<path>-save -c -t T`, reloaded with
  * `<path>-restore -c --wait [N]` (replacing each table, counters included). */
-struct ipt_exec_snap {
+struct ic_exec_snap {
 	char **table;		/* table names */
 	char **text;		/* save output of each */
 	size_t *len;
 	size_t n;
 };
 /* Snapshot @tables. Returns 0, or a recorded failure with @s empty. */
-int ipt_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
-		      struct ipt_exec_snap *s) IPT_HIDDEN;
+int ic_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
+		      struct ic_exec_snap *s) IC_HIDDEN;
 /* Reload every table of @s, one restore run each (a failed one does not stop the others).
  * Returns 0 or the first failure's code, recorded as "table NAME: message". */
-int ipt_exec_snapshot_reload(struct iptables *h, const struct ipt_exec_snap *s) IPT_HIDDEN;
-void ipt_exec_snapshot_free(struct ipt_exec_snap *s) IPT_HIDDEN;
+int ic_exec_snapshot_reload(struct iptables *h, const struct ic_exec_snap *s) IC_HIDDEN;
+void ic_exec_snapshot_free(struct ic_exec_snap *s) IC_HIDDEN;
 
 #endif

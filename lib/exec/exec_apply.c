@@ -12,21 +12,21 @@
  * too big": when the chain is there, it is a range error. -P on a chain that is missing
  * says "Bad built-in chain name", as for a user chain: when missing, it is ENOTFOUND.
  */
-static int refine(struct iptables *h, const struct ipt_op *op, int code, const char *msg)
+static int refine(struct iptables *h, const struct ic_op *op, int code, const char *msg)
 {
 	int ex;
 
 	switch (op->code) {
-	case IPT_OP_REPLACE:
-	case IPT_OP_DELETE_NUM:
+	case IC_OP_REPLACE:
+	case IC_OP_DELETE_NUM:
 		if (code != IPTABLES_ENOTFOUND || !strstr(msg, "No chain/target/match"))
 			return code;
-		ex = ipt_exec_chain_exists(h, op->table, op->chain);
+		ex = ic_exec_chain_exists(h, op->table, op->chain);
 		return ex == 1 ? IPTABLES_ERANGE : code;
-	case IPT_OP_POLICY:
+	case IC_OP_POLICY:
 		if (code != IPTABLES_EINVAL || !strstr(msg, "Bad built-in chain name"))
 			return code;
-		ex = ipt_exec_chain_exists(h, op->table, op->chain);
+		ex = ic_exec_chain_exists(h, op->table, op->chain);
 		return ex == 0 ? IPTABLES_ENOTFOUND : code;
 	default:
 		return code;
@@ -34,29 +34,29 @@ static int refine(struct iptables *h, const struct ipt_op *op, int code, const c
 }
 
 /* Runs `-t table args... [spec]` for op; failures are classified (and refined) and recorded. */
-static int run(struct iptables *h, const struct ipt_op *op, const char *const *args,
+static int run(struct iptables *h, const struct ic_op *op, const char *const *args,
 	       bool with_spec)
 {
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	char *msg;
 	int rc, code;
 
-	rc = ipt_exec_raw(h, op->table, args, with_spec ? op->spec : NULL, &res);
+	rc = ic_exec_raw(h, op->table, args, with_spec ? op->spec : NULL, &res);
 	if (!rc && with_spec)
-		rc = ipt_exec_refuse_output(h, &res);
+		rc = ic_exec_refuse_output(h, &res);
 	if (rc || !res.status) {
-		ipt_spawn_res_free(&res);
+		ic_spawn_res_free(&res);
 		return rc;
 	}
-	msg = ipt_exec_clean_msg(res.err);
+	msg = ic_exec_clean_msg(res.err);
 	if (!msg) {
-		ipt_spawn_res_free(&res);
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		ic_spawn_res_free(&res);
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	}
-	code = refine(h, op, ipt_exec_classify(msg, res.status), msg);
+	code = refine(h, op, ic_exec_classify(msg, res.status), msg);
 	free(msg);
-	rc = ipt_exec_fail_as(h, &res, code);
-	ipt_spawn_res_free(&res);
+	rc = ic_exec_fail_as(h, &res, code);
+	ic_spawn_res_free(&res);
 	return rc;
 }
 
@@ -64,38 +64,38 @@ static int rule_check(struct iptables *h, const char *table, const char *chain,
 		      const char *const *spec, bool unparsable_is_absent)
 {
 	const char *const args[] = { "-C", chain, NULL };
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	int rc;
 
-	rc = ipt_exec_raw(h, table, args, spec, &res);
+	rc = ic_exec_raw(h, table, args, spec, &res);
 	if (rc)
 		return rc;
 	/* as go-iptables: exit status 1 ("Bad rule...", also for a missing chain) is "no" */
-	if (ipt_exec_refuse_output(h, &res))
+	if (ic_exec_refuse_output(h, &res))
 		rc = IPTABLES_EINVAL;
 	else if (res.status == 0)
 		rc = 1;
 	else if (res.status == 1 || (res.status == 2 && unparsable_is_absent))
 		rc = 0;
 	else
-		rc = ipt_exec_fail(h, &res);
-	ipt_spawn_res_free(&res);
+		rc = ic_exec_fail(h, &res);
+	ic_spawn_res_free(&res);
 	return rc;
 }
 
-int ipt_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
+int ic_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
 			 const char *const *spec)
 {
 	return rule_check(h, table, chain, spec, false);
 }
 
-int ipt_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
+int ic_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
 			     const char *const *spec)
 {
 	return rule_check(h, table, chain, spec, true);
 }
 
-static int rule_cmd(struct iptables *h, const struct ipt_op *op, const char *cmd, bool pos)
+static int rule_cmd(struct iptables *h, const struct ic_op *op, const char *cmd, bool pos)
 {
 	char num[16];
 	const char *const args[] = { cmd, op->chain, pos ? num : NULL, NULL };
@@ -104,7 +104,7 @@ static int rule_cmd(struct iptables *h, const struct ipt_op *op, const char *cmd
 	return run(h, op, args, true);
 }
 
-static int chain_cmd(struct iptables *h, const struct ipt_op *op, const char *cmd,
+static int chain_cmd(struct iptables *h, const struct ic_op *op, const char *cmd,
 		     const char *arg)
 {
 	const char *const args[] = { cmd, op->chain, arg, NULL };
@@ -112,25 +112,25 @@ static int chain_cmd(struct iptables *h, const struct ipt_op *op, const char *cm
 	return run(h, op, args, false);
 }
 
-static int add_unique(struct iptables *h, const struct ipt_op *op, const char *cmd, bool pos)
+static int add_unique(struct iptables *h, const struct ic_op *op, const char *cmd, bool pos)
 {
-	int ex = ipt_exec_rule_exists(h, op->table, op->chain, op->spec);
+	int ex = ic_exec_rule_exists(h, op->table, op->chain, op->spec);
 
 	if (ex)
 		return ex < 0 ? ex : 0;
 	return rule_cmd(h, op, cmd, pos);
 }
 
-static int delete_if_exists(struct iptables *h, const struct ipt_op *op)
+static int delete_if_exists(struct iptables *h, const struct ic_op *op)
 {
-	int ex = ipt_exec_rule_exists(h, op->table, op->chain, op->spec);
+	int ex = ic_exec_rule_exists(h, op->table, op->chain, op->spec);
 
 	if (ex <= 0)
 		return ex;
 	return rule_cmd(h, op, "-D", false);
 }
 
-static int clear_chain(struct iptables *h, const struct ipt_op *op)
+static int clear_chain(struct iptables *h, const struct ic_op *op)
 {
 	int rc = chain_cmd(h, op, "-N", NULL);
 
@@ -139,9 +139,9 @@ static int clear_chain(struct iptables *h, const struct ipt_op *op)
 	return rc;
 }
 
-static int clear_and_delete(struct iptables *h, const struct ipt_op *op)
+static int clear_and_delete(struct iptables *h, const struct ic_op *op)
 {
-	int rc = ipt_exec_chain_exists(h, op->table, op->chain);
+	int rc = ic_exec_chain_exists(h, op->table, op->chain);
 
 	if (rc <= 0)
 		return rc;
@@ -151,47 +151,47 @@ static int clear_and_delete(struct iptables *h, const struct ipt_op *op)
 	return rc;
 }
 
-int ipt_exec_apply(struct iptables *h, const struct ipt_op *op)
+int ic_exec_apply(struct iptables *h, const struct ic_op *op)
 {
 	switch (op->code) {
-	case IPT_OP_APPEND:
+	case IC_OP_APPEND:
 		return rule_cmd(h, op, "-A", false);
-	case IPT_OP_APPEND_UNIQUE:
+	case IC_OP_APPEND_UNIQUE:
 		return add_unique(h, op, "-A", false);
-	case IPT_OP_INSERT:
+	case IC_OP_INSERT:
 		return rule_cmd(h, op, "-I", true);
-	case IPT_OP_INSERT_UNIQUE:
+	case IC_OP_INSERT_UNIQUE:
 		return add_unique(h, op, "-I", true);
-	case IPT_OP_REPLACE:
+	case IC_OP_REPLACE:
 		return rule_cmd(h, op, "-R", true);
-	case IPT_OP_DELETE:
+	case IC_OP_DELETE:
 		return rule_cmd(h, op, "-D", false);
-	case IPT_OP_DELETE_IF_EXISTS:
+	case IC_OP_DELETE_IF_EXISTS:
 		return delete_if_exists(h, op);
-	case IPT_OP_DELETE_NUM:
-		op = &(struct ipt_op){ .code = op->code, .table = op->table, .chain = op->chain,
+	case IC_OP_DELETE_NUM:
+		op = &(struct ic_op){ .code = op->code, .table = op->table, .chain = op->chain,
 				       .pos = op->pos };
 		return rule_cmd(h, op, "-D", true);
-	case IPT_OP_CHECK:
-		return ipt_exec_rule_exists(h, op->table, op->chain, op->spec);
-	case IPT_OP_CHAIN_EXISTS:
-		return ipt_exec_chain_exists(h, op->table, op->chain);
-	case IPT_OP_NEW_CHAIN:
+	case IC_OP_CHECK:
+		return ic_exec_rule_exists(h, op->table, op->chain, op->spec);
+	case IC_OP_CHAIN_EXISTS:
+		return ic_exec_chain_exists(h, op->table, op->chain);
+	case IC_OP_NEW_CHAIN:
 		return chain_cmd(h, op, "-N", NULL);
-	case IPT_OP_CLEAR_CHAIN:
+	case IC_OP_CLEAR_CHAIN:
 		return clear_chain(h, op);
-	case IPT_OP_DELETE_CHAIN:
+	case IC_OP_DELETE_CHAIN:
 		return chain_cmd(h, op, "-X", NULL);
-	case IPT_OP_RENAME_CHAIN:
+	case IC_OP_RENAME_CHAIN:
 		return chain_cmd(h, op, "-E", op->arg);
-	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		return clear_and_delete(h, op);
-	case IPT_OP_POLICY:
+	case IC_OP_POLICY:
 		return chain_cmd(h, op, "-P", op->arg);
-	case IPT_OP_CLEAR_ALL:
+	case IC_OP_CLEAR_ALL:
 		return chain_cmd(h, op, "-F", NULL);
-	case IPT_OP_DELETE_ALL:
+	case IC_OP_DELETE_ALL:
 		return chain_cmd(h, op, "-X", NULL);
 	}
-	return ipt_error(h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+	return ic_error(h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 }

@@ -41,28 +41,28 @@ static int parse_version(struct iptables *h, const char *s)
 static int detect_version(struct iptables *h)
 {
 	char *const argv[] = { h->path, "--version", NULL };
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	int rc;
 
-	rc = ipt_spawn(argv, h->lockfile, NULL, 0, &res);
+	rc = ic_spawn(argv, h->lockfile, NULL, 0, &res);
 	if (rc)
-		return ipt_exec_spawn_fail(h, h->path, rc);
+		return ic_exec_spawn_fail(h, h->path, rc);
 	if (res.status) {
-		rc = ipt_exec_fail_as(h, &res, IPTABLES_EEXEC);
+		rc = ic_exec_fail_as(h, &res, IPTABLES_EEXEC);
 	} else if (parse_version(h, res.out) && parse_version(h, res.err)) {
-		rc = ipt_error(h, IPTABLES_EEXEC, "%s: no iptables version in `--version' output",
+		rc = ic_error(h, IPTABLES_EEXEC, "%s: no iptables version in `--version' output",
 			       h->path);
 	}
-	ipt_spawn_res_free(&res);
+	ic_spawn_res_free(&res);
 	return rc;
 }
 
 static int exec_open(struct iptables *h)
 {
 	if (!h->path) {
-		h->path = strdup(ipt_prog(h));
+		h->path = strdup(ic_prog(h));
 		if (!h->path)
-			return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+			return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	}
 	return detect_version(h);
 }
@@ -73,19 +73,19 @@ static void exec_close(struct iptables *h)
 }
 
 static int exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
-		     struct ipt_strv *out)
+		     struct ic_strv *out)
 {
-	return ipt_exec_list(h, table, chain, counters, out);
+	return ic_exec_list(h, table, chain, counters, out);
 }
 
-const struct ipt_backend ipt_backend_exec = {
+const struct ic_backend ic_backend_exec = {
 	.name = "exec",
 	.open = exec_open,
 	.close = exec_close,
-	.apply = ipt_exec_apply,
+	.apply = ic_exec_apply,
 	.list = exec_list,
-	.list_chains = ipt_exec_list_chains,
-	.stats = ipt_exec_stats,
-	.commit = ipt_exec_commit,
-	.validate = ipt_rule_syntax_check,
+	.list_chains = ic_exec_list_chains,
+	.stats = ic_exec_stats,
+	.commit = ic_exec_commit,
+	.validate = ic_rule_syntax_check,
 };

@@ -9,14 +9,14 @@
 
 #include "exec_model.h"
 
-static bool needs_chain(enum ipt_opcode code)
+static bool needs_chain(enum ic_opcode code)
 {
-	return code != IPT_OP_NEW_CHAIN && code != IPT_OP_CLEAR_ALL &&
-	       code != IPT_OP_DELETE_ALL;
+	return code != IC_OP_NEW_CHAIN && code != IC_OP_CLEAR_ALL &&
+	       code != IC_OP_DELETE_ALL;
 }
 
 /* @code: what the message said; kept when the model has no better answer. */
-static int diag(struct xmodel *m, const struct ipt_op *op, int code)
+static int diag(struct xmodel *m, const struct ic_op *op, int code)
 {
 	struct xm_chain *c = op->chain ? xm_find(m, op->table, op->chain) : NULL;
 
@@ -25,31 +25,31 @@ static int diag(struct xmodel *m, const struct ipt_op *op, int code)
 	if (!c && needs_chain(op->code))
 		return IPTABLES_ENOTFOUND;
 	switch (op->code) {
-	case IPT_OP_NEW_CHAIN:
+	case IC_OP_NEW_CHAIN:
 		return c ? IPTABLES_EEXIST : code;
-	case IPT_OP_RENAME_CHAIN:
+	case IC_OP_RENAME_CHAIN:
 		return xm_find(m, op->table, op->arg) ? IPTABLES_EEXIST : code;
-	case IPT_OP_DELETE_CHAIN:
-	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
-	case IPT_OP_DELETE_ALL:
+	case IC_OP_DELETE_CHAIN:
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
+	case IC_OP_DELETE_ALL:
 		return c && c->builtin ? IPTABLES_EINVAL : IPTABLES_EBUSY;
-	case IPT_OP_DELETE:
-	case IPT_OP_DELETE_IF_EXISTS:
+	case IC_OP_DELETE:
+	case IC_OP_DELETE_IF_EXISTS:
 		return code == IPTABLES_EEXEC ? IPTABLES_ENOTFOUND : code;
-	case IPT_OP_INSERT:
-	case IPT_OP_INSERT_UNIQUE:
+	case IC_OP_INSERT:
+	case IC_OP_INSERT_UNIQUE:
 		return op->pos > 1 ? IPTABLES_ERANGE : code;
-	case IPT_OP_REPLACE:
-	case IPT_OP_DELETE_NUM:
+	case IC_OP_REPLACE:
+	case IC_OP_DELETE_NUM:
 		return IPTABLES_ERANGE;
-	case IPT_OP_POLICY:
+	case IC_OP_POLICY:
 		return IPTABLES_EINVAL;
 	default:
 		return code;
 	}
 }
 
-int ipt_exec_restore_diag(struct iptables *h, const struct ipt_op *ops, size_t k,
+int ic_exec_restore_diag(struct iptables *h, const struct ic_op *ops, size_t k,
 			  const bool *emitted, int code)
 {
 	struct xmodel m = { .h = h };

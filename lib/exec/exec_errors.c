@@ -50,7 +50,7 @@ static const struct err_rule err_rules[] = {
 	{ "Invalid argument", NULL, ANY_STATUS, IPTABLES_EINVAL },
 };
 
-int ipt_exec_classify(const char *msg, int status)
+int ic_exec_classify(const char *msg, int status)
 {
 	size_t i;
 
@@ -77,7 +77,7 @@ static bool is_warning(const char *line)
 	return !strncmp(line, "# Warning:", 10);
 }
 
-char *ipt_exec_clean_msg(const char *err)
+char *ic_exec_clean_msg(const char *err)
 {
 	size_t len = strlen(err);
 	char *msg = malloc(len + 1), *d = msg;
@@ -110,45 +110,45 @@ static int fail_silent(struct iptables *h, int code, int status)
 		snprintf(buf, sizeof(buf), "%s: killed by signal %d", h->path, status - 128);
 	else
 		snprintf(buf, sizeof(buf), "%s: exit status %d", h->path, status);
-	return ipt_error_exit(h, code, status, buf);
+	return ic_error_exit(h, code, status, buf);
 }
 
-int ipt_exec_fail_as(struct iptables *h, const struct ipt_spawn_res *res, int code)
+int ic_exec_fail_as(struct iptables *h, const struct ic_spawn_res *res, int code)
 {
-	char *msg = ipt_exec_clean_msg(res->err ? res->err : "");
+	char *msg = ic_exec_clean_msg(res->err ? res->err : "");
 
 	if (!msg)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	if (!code)
-		code = ipt_exec_classify(msg, res->status);
+		code = ic_exec_classify(msg, res->status);
 	if (!code)
 		code = IPTABLES_EEXEC;
 	if (!*msg) {
 		free(msg);
 		return fail_silent(h, code, res->status);
 	}
-	ipt_error_exit(h, code, res->status, msg);
+	ic_error_exit(h, code, res->status, msg);
 	free(msg);
 	return code;
 }
 
-int ipt_exec_fail(struct iptables *h, const struct ipt_spawn_res *res)
+int ic_exec_fail(struct iptables *h, const struct ic_spawn_res *res)
 {
-	return ipt_exec_fail_as(h, res, 0);
+	return ic_exec_fail_as(h, res, 0);
 }
 
-int ipt_exec_spawn_fail(struct iptables *h, const char *prog, int err)
+int ic_exec_spawn_fail(struct iptables *h, const char *prog, int err)
 {
 	if (err == ENOMEM)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
-	return ipt_error(h, IPTABLES_EEXEC, "%s: %s", prog, strerror(err));
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+	return ic_error(h, IPTABLES_EEXEC, "%s: %s", prog, strerror(err));
 }
 
-int ipt_exec_refuse_output(struct iptables *h, const struct ipt_spawn_res *res)
+int ic_exec_refuse_output(struct iptables *h, const struct ic_spawn_res *res)
 {
 	if (res->status != 0 || res->out_len == 0)
 		return 0;
-	return ipt_error_exit(h, IPTABLES_EINVAL, 0,
+	return ic_error_exit(h, IPTABLES_EINVAL, 0,
 			      "help or version options (-h, --help, -V) cannot be used in a "
 			      "rulespec; nothing was changed");
 }

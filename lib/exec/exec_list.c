@@ -26,10 +26,10 @@ static int fix_counters(char **line)
 }
 
 static int run_S(struct iptables *h, const char *table, const char *chain, bool counters,
-		 struct ipt_strv *out)
+		 struct ic_strv *out)
 {
 	const char *args[4] = { NULL };
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	size_t i = 0, k;
 	int rc;
 
@@ -37,20 +37,20 @@ static int run_S(struct iptables *h, const char *table, const char *chain, bool 
 		args[i++] = "-v";
 	args[i++] = "-S";
 	args[i++] = chain;
-	rc = ipt_exec_run(h, table, args, NULL, &res);
+	rc = ic_exec_run(h, table, args, NULL, &res);
 	if (rc)
 		return rc;
-	rc = ipt_exec_lines(res.out, out);
-	ipt_spawn_res_free(&res);
+	rc = ic_exec_lines(res.out, out);
+	ic_spawn_res_free(&res);
 	for (k = 0; !rc && counters && k < out->n; k++)
 		rc = fix_counters(&out->v[k]);
 	if (rc)
-		return ipt_error(h, rc, "out of memory");
+		return ic_error(h, rc, "out of memory");
 	return 0;
 }
 
-int ipt_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
-		  struct ipt_strv *out)
+int ic_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
+		  struct ic_strv *out)
 {
 	return run_S(h, table, chain, counters, out);
 }
@@ -64,9 +64,9 @@ static char *chain_of(const char *line)
 	return strndup(s, e ? (size_t)(e - s) : strlen(s));
 }
 
-int ipt_exec_list_chains(struct iptables *h, const char *table, struct ipt_strv *out)
+int ic_exec_list_chains(struct iptables *h, const char *table, struct ic_strv *out)
 {
-	struct ipt_strv all = { 0 };
+	struct ic_strv all = { 0 };
 	size_t i;
 	int rc;
 
@@ -78,9 +78,9 @@ int ipt_exec_list_chains(struct iptables *h, const char *table, struct ipt_strv 
 		if (strncmp(l, "-P ", 3) && strncmp(l, "-N ", 3))
 			break;
 		name = chain_of(l);
-		if (ipt_strv_push_owned(out, name))	/* frees name */
-			rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		if (ic_strv_push_owned(out, name))	/* frees name */
+			rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	}
-	ipt_strv_clear(&all);
+	ic_strv_clear(&all);
 	return rc;
 }

@@ -61,11 +61,11 @@ static struct xm_table *find_table(struct xmodel *m, const char *table)
 /* One `-S` of the whole table: "-P NAME POLICY" lines (built-ins), then "-N NAME" lines. */
 static int load_chains(struct xmodel *m, const char *table, struct xm_table *t)
 {
-	struct ipt_strv lines = { 0 };
+	struct ic_strv lines = { 0 };
 	size_t i;
 	int rc;
 
-	rc = ipt_exec_list(m->h, table, NULL, false, &lines);
+	rc = ic_exec_list(m->h, table, NULL, false, &lines);
 	if (rc == IPTABLES_ENOTFOUND) {
 		t->missing = true;
 		rc = 0;
@@ -81,9 +81,9 @@ static int load_chains(struct xmodel *m, const char *table, struct xm_table *t)
 		snprintf(name, sizeof(name), "%.*s", e ? (int)(e - l - 3) : (int)strlen(l + 3),
 			 l + 3);
 		if (!add_chain(m, table, name, true, builtin))
-			rc = ipt_error(m->h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
 	}
-	ipt_strv_clear(&lines);
+	ic_strv_clear(&lines);
 	return rc;
 }
 
@@ -103,7 +103,7 @@ int xm_load(struct xmodel *m, const char *table)
 
 		t = realloc(m->t, ncap * sizeof(*t));
 		if (!t)
-			return ipt_error(m->h, IPTABLES_ENOMEM, "out of memory");
+			return ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
 		m->t = t;
 		m->tcap = ncap;
 	}
@@ -131,13 +131,13 @@ static int rename_chain(struct xmodel *m, struct xm_chain *c, const char *to)
 	char *n = strdup(to);
 
 	if (!n)
-		return ipt_error(m->h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
 	free(c->name);
 	c->name = n;
 	return 0;
 }
 
-int xm_apply(struct xmodel *m, const struct ipt_op *op)
+int xm_apply(struct xmodel *m, const struct ic_op *op)
 {
 	struct xm_chain *c;
 	size_t i;
@@ -146,19 +146,19 @@ int xm_apply(struct xmodel *m, const struct ipt_op *op)
 		return 0;	/* not loaded: nobody asks about it */
 	c = op->chain ? xm_find(m, op->table, op->chain) : NULL;
 	switch (op->code) {
-	case IPT_OP_NEW_CHAIN:
-	case IPT_OP_CLEAR_CHAIN:
+	case IC_OP_NEW_CHAIN:
+	case IC_OP_CLEAR_CHAIN:
 		if (!c && !add_chain(m, op->table, op->chain, false, false))
-			return ipt_error(m->h, IPTABLES_ENOMEM, "out of memory");
+			return ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
 		return 0;
-	case IPT_OP_DELETE_CHAIN:
-	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+	case IC_OP_DELETE_CHAIN:
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		if (c)
 			c->exists = false;
 		return 0;
-	case IPT_OP_RENAME_CHAIN:
+	case IC_OP_RENAME_CHAIN:
 		return c ? rename_chain(m, c, op->arg) : 0;
-	case IPT_OP_DELETE_ALL:
+	case IC_OP_DELETE_ALL:
 		for (i = 0; i < m->n; i++)
 			if (!strcmp(m->c[i].table, op->table) && !m->c[i].builtin)
 				m->c[i].exists = false;

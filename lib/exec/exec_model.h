@@ -4,8 +4,8 @@
  * script: the chains of each touched table as the kernel has them (read once with -S), then
  * updated op by op as the logged ops would change them.
  */
-#ifndef IPT_EXEC_MODEL_H
-#define IPT_EXEC_MODEL_H
+#ifndef IC_EXEC_MODEL_H
+#define IC_EXEC_MODEL_H
 
 #include "exec.h"
 
@@ -29,13 +29,13 @@ struct xmodel {
 	size_t nt, tcap;
 };
 
-void xm_free(struct xmodel *m) IPT_HIDDEN;
-bool xm_loaded(struct xmodel *m, const char *table) IPT_HIDDEN;
+void xm_free(struct xmodel *m) IC_HIDDEN;
+bool xm_loaded(struct xmodel *m, const char *table) IC_HIDDEN;
 /* Loads the table's chains on first use. 0 or a recorded error. */
-int xm_load(struct xmodel *m, const char *table) IPT_HIDDEN;
+int xm_load(struct xmodel *m, const char *table) IC_HIDDEN;
 /* The live chain called @name, or NULL (table must be loaded). */
-struct xm_chain *xm_find(struct xmodel *m, const char *table, const char *name) IPT_HIDDEN;
+struct xm_chain *xm_find(struct xmodel *m, const char *table, const char *name) IC_HIDDEN;
 /* Updates the model for an op that is emitted into the script. 0 or ENOMEM (recorded). */
-int xm_apply(struct xmodel *m, const struct ipt_op *op) IPT_HIDDEN;
+int xm_apply(struct xmodel *m, const struct ic_op *op) IC_HIDDEN;
 
 #endif

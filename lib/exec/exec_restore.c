@@ -31,11 +31,11 @@
 
 struct commit {
 	struct iptables *h;
-	const struct ipt_op *ops;
+	const struct ic_op *ops;
 	size_t n;
 	bool *emitted;		/* did op i produce a line (for the decided ops) */
 	struct xmodel m;
-	struct xscript x;
+	struct ic_script x;
 };
 
 static bool spec_eq(const char *const *a, const char *const *b)
@@ -51,39 +51,39 @@ static bool spec_eq(const char *const *a, const char *const *b)
 }
 
 /* What the transaction itself says about rule @spec in @chain before op @i: 1, 0, or -1. */
-static int txn_knows(struct commit *c, size_t i, const struct ipt_op *q)
+static int txn_knows(struct commit *c, size_t i, const struct ic_op *q)
 {
 	const char *name = q->chain;
 
 	while (i--) {
-		const struct ipt_op *o = &c->ops[i];
+		const struct ic_op *o = &c->ops[i];
 
 		if (!c->emitted[i] || strcmp(o->table, q->table))
 			continue;
-		if (o->code == IPT_OP_CLEAR_ALL)
+		if (o->code == IC_OP_CLEAR_ALL)
 			return 0;
-		if (o->code == IPT_OP_RENAME_CHAIN && !strcmp(o->arg, name)) {
+		if (o->code == IC_OP_RENAME_CHAIN && !strcmp(o->arg, name)) {
 			name = o->chain;	/* earlier ops knew the chain by its old name */
 			continue;
 		}
 		if (!o->chain || strcmp(o->chain, name))
 			continue;
 		switch (o->code) {
-		case IPT_OP_NEW_CHAIN:
-		case IPT_OP_CLEAR_CHAIN:
-		case IPT_OP_DELETE_CHAIN:
-		case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+		case IC_OP_NEW_CHAIN:
+		case IC_OP_CLEAR_CHAIN:
+		case IC_OP_DELETE_CHAIN:
+		case IC_OP_CLEAR_AND_DELETE_CHAIN:
 			return 0;
-		case IPT_OP_APPEND:
-		case IPT_OP_APPEND_UNIQUE:
-		case IPT_OP_INSERT:
-		case IPT_OP_INSERT_UNIQUE:
-		case IPT_OP_REPLACE:
+		case IC_OP_APPEND:
+		case IC_OP_APPEND_UNIQUE:
+		case IC_OP_INSERT:
+		case IC_OP_INSERT_UNIQUE:
+		case IC_OP_REPLACE:
 			if (spec_eq(o->spec, q->spec))
 				return 1;
 			break;
-		case IPT_OP_DELETE:
-		case IPT_OP_DELETE_IF_EXISTS:
+		case IC_OP_DELETE:
+		case IC_OP_DELETE_IF_EXISTS:
 			if (spec_eq(o->spec, q->spec))
 				return 0;
 			break;
@@ -112,7 +112,7 @@ static int load(struct commit *c, size_t i)
 
 static int rule_exists(struct commit *c, size_t i)
 {
-	const struct ipt_op *op = &c->ops[i];
+	const struct ic_op *op = &c->ops[i];
 	struct xm_chain *ch;
 	int rc;
 
@@ -127,12 +127,12 @@ static int rule_exists(struct commit *c, size_t i)
 		return rc;
 	if (!ch->kname)
 		return 0;
-	return ipt_exec_rule_exists_lax(c->h, op->table, ch->kname, op->spec);
+	return ic_exec_rule_exists_lax(c->h, op->table, ch->kname, op->spec);
 }
 
 static int chain_exists(struct commit *c, size_t i)
 {
-	const struct ipt_op *op = &c->ops[i];
+	const struct ic_op *op = &c->ops[i];
 	int rc = load(c, i);
 
 	if (rc)
@@ -143,76 +143,76 @@ static int chain_exists(struct commit *c, size_t i)
 static int line(struct commit *c, size_t i, const char *cmd, const char *a1, const char *a2,
 		bool spec)
 {
-	const struct ipt_op *op = &c->ops[i];
+	const struct ic_op *op = &c->ops[i];
 	const char *const words[] = { cmd, a1, a2, NULL };
 
 	c->emitted[i] = true;
-	if (xs_add(&c->x, op->table, i, words, spec ? op->spec : NULL))
-		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	if (ic_script_add(&c->x, op->table, i, words, spec ? op->spec : NULL))
+		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
 	return 0;
 }
 
 /* Decides whether op @i emits, and what. */
 static int plan_op(struct commit *c, size_t i)
 {
-	const struct ipt_op *op = &c->ops[i];
+	const struct ic_op *op = &c->ops[i];
 	char num[16];
 	int ex;
 
 	snprintf(num, sizeof(num), "%d", op->pos);
 	switch (op->code) {
-	case IPT_OP_APPEND:
+	case IC_OP_APPEND:
 		return line(c, i, "-A", op->chain, NULL, true);
-	case IPT_OP_INSERT:
+	case IC_OP_INSERT:
 		return line(c, i, "-I", op->chain, num, true);
-	case IPT_OP_REPLACE:
+	case IC_OP_REPLACE:
 		return line(c, i, "-R", op->chain, num, true);
-	case IPT_OP_DELETE:
+	case IC_OP_DELETE:
 		return line(c, i, "-D", op->chain, NULL, true);
-	case IPT_OP_DELETE_NUM:
+	case IC_OP_DELETE_NUM:
 		return line(c, i, "-D", op->chain, num, false);
-	case IPT_OP_APPEND_UNIQUE:
-	case IPT_OP_INSERT_UNIQUE:
+	case IC_OP_APPEND_UNIQUE:
+	case IC_OP_INSERT_UNIQUE:
 		ex = rule_exists(c, i);
 		if (ex)
 			return ex < 0 ? ex : 0;
-		if (op->code == IPT_OP_APPEND_UNIQUE)
+		if (op->code == IC_OP_APPEND_UNIQUE)
 			return line(c, i, "-A", op->chain, NULL, true);
 		return line(c, i, "-I", op->chain, num, true);
-	case IPT_OP_DELETE_IF_EXISTS:
+	case IC_OP_DELETE_IF_EXISTS:
 		ex = rule_exists(c, i);
 		return ex <= 0 ? ex : line(c, i, "-D", op->chain, NULL, true);
-	case IPT_OP_NEW_CHAIN:
+	case IC_OP_NEW_CHAIN:
 		return line(c, i, "-N", op->chain, NULL, false);
-	case IPT_OP_CLEAR_CHAIN:
+	case IC_OP_CLEAR_CHAIN:
 		ex = chain_exists(c, i);
 		if (ex < 0)
 			return ex;
 		return line(c, i, ex ? "-F" : "-N", op->chain, NULL, false);
-	case IPT_OP_DELETE_CHAIN:
+	case IC_OP_DELETE_CHAIN:
 		return line(c, i, "-X", op->chain, NULL, false);
-	case IPT_OP_RENAME_CHAIN:
+	case IC_OP_RENAME_CHAIN:
 		return line(c, i, "-E", op->chain, op->arg, false);
-	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		ex = chain_exists(c, i);
 		if (ex <= 0)
 			return ex;
 		ex = line(c, i, "-F", op->chain, NULL, false);
 		return ex ? ex : line(c, i, "-X", op->chain, NULL, false);
-	case IPT_OP_POLICY:
+	case IC_OP_POLICY:
 		return line(c, i, "-P", op->chain, op->arg, false);
-	case IPT_OP_CLEAR_ALL:
+	case IC_OP_CLEAR_ALL:
 		return line(c, i, "-F", NULL, NULL, false);
-	case IPT_OP_DELETE_ALL:
+	case IC_OP_DELETE_ALL:
 		return line(c, i, "-X", NULL, NULL, false);
-	case IPT_OP_CHECK:
-	case IPT_OP_CHAIN_EXISTS:
+	case IC_OP_CHECK:
+	case IC_OP_CHAIN_EXISTS:
 		return 0;
 	}
-	return ipt_error(c->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+	return ic_error(c->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 }
 
-static int check_words(struct commit *c, const struct ipt_op *op)
+static int check_words(struct commit *c, const struct ic_op *op)
 {
 	const char *w[] = { op->table, op->chain, op->arg };
 	size_t i;
@@ -225,7 +225,7 @@ static int check_words(struct commit *c, const struct ipt_op *op)
 			goto bad;
 	return 0;
 bad:
-	return ipt_error(c->h, IPTABLES_EINVAL, "%s: a word holds a newline", ipt_prog(c->h));
+	return ic_error(c->h, IPTABLES_EINVAL, "%s: a word holds a newline", ic_prog(c->h));
 }
 
 static int plan(struct commit *c)
@@ -275,41 +275,41 @@ static unsigned int failed_line(const char *msg)
  * Classify a failed restore. Legacy prints only "line N failed", and some texts are
  * ambiguous (see exec_apply.c): then the op of line N is examined (exec_diag.c).
  */
-static int restore_fail(struct commit *c, const struct ipt_spawn_res *res)
+static int restore_fail(struct commit *c, const struct ic_spawn_res *res)
 {
-	char *msg = ipt_exec_clean_msg(res->err);
+	char *msg = ic_exec_clean_msg(res->err);
 	int code;
 	size_t k, len;
 	bool bare, ambiguous;
 
 	if (!msg)
-		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
-	code = ipt_exec_classify(msg, res->status);
-	k = xs_line_op(&c->x, failed_line(msg));
+		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	code = ic_exec_classify(msg, res->status);
+	k = ic_script_line_op(&c->x, failed_line(msg));
 	len = strlen(msg);
 	bare = code == IPTABLES_EEXEC && len > 7 && !strcmp(msg + len - 7, " failed");
 	ambiguous = (code == IPTABLES_ENOTFOUND && strstr(msg, "No chain/target/match")) ||
 		    (code == IPTABLES_EINVAL && strstr(msg, "Bad built-in chain name"));
 	if (k != (size_t)-1 && (bare || ambiguous))
-		code = ipt_exec_restore_diag(c->h, c->ops, k, c->emitted, code);
+		code = ic_exec_restore_diag(c->h, c->ops, k, c->emitted, code);
 	free(msg);
-	return ipt_exec_fail_as(c->h, res, code);
+	return ic_exec_fail_as(c->h, res, code);
 }
 
 static int run_restore(struct commit *c)
 {
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	char wait_s[16], *text, *rpath;
 	const char *argv[6];
 	size_t len, i = 0;
 	int rc;
 
-	text = xs_text(&c->x, &len);
+	text = ic_script_text(&c->x, &len);
 	rpath = restore_path(c->h->path);
 	if (!text || !rpath) {
 		free(text);
 		free(rpath);
-		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
 	}
 	argv[i++] = rpath;
 	argv[i++] = "--noflush";
@@ -319,21 +319,21 @@ static int run_restore(struct commit *c)
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ipt_spawn((char *const *)argv, c->h->lockfile, text, len, &res);
+	rc = ic_spawn((char *const *)argv, c->h->lockfile, text, len, &res);
 	free(text);
 	if (rc)
-		rc = ipt_exec_spawn_fail(c->h, rpath, rc);
+		rc = ic_exec_spawn_fail(c->h, rpath, rc);
 	else if (res.status)
 		rc = restore_fail(c, &res);
 	else
-		rc = ipt_exec_refuse_output(c->h, &res);
-	ipt_spawn_res_free(&res);
+		rc = ic_exec_refuse_output(c->h, &res);
+	ic_spawn_res_free(&res);
 	free(rpath);
 	return rc;
 }
 
 /* The tables of the script, for a snapshot; NULL on ENOMEM. */
-static const char **script_tables(const struct xscript *x)
+static const char **script_tables(const struct ic_script *x)
 {
 	const char **t = calloc(x->n + 1, sizeof(*t));
 	size_t i;
@@ -344,55 +344,55 @@ static const char **script_tables(const struct xscript *x)
 }
 
 /* The restore run failed with @rc: reload @snap, keeping @rc's message and exit status. */
-static int undo(struct iptables *h, const struct ipt_exec_snap *snap, int rc)
+static int undo(struct iptables *h, const struct ic_exec_snap *snap, int rc)
 {
-	char msg[IPT_ERRMSG_MAX], both[2 * IPT_ERRMSG_MAX];
+	char msg[IC_ERRMSG_MAX], both[2 * IC_ERRMSG_MAX];
 	int status = iptables_exit_status(h);
 
 	snprintf(msg, sizeof(msg), "%s", iptables_errmsg(h));
-	if (!ipt_exec_snapshot_reload(h, snap))
-		return ipt_error_exit(h, rc, status, msg);
+	if (!ic_exec_snapshot_reload(h, snap))
+		return ic_error_exit(h, rc, status, msg);
 	snprintf(both, sizeof(both), "%s\n%s: could not put back the tables as they were: %s",
-		 msg, ipt_prog(h), iptables_errmsg(h));
-	return ipt_error_exit(h, rc, status, both);
+		 msg, ic_prog(h), iptables_errmsg(h));
+	return ic_error_exit(h, rc, status, both);
 }
 
 /* Several tables: snapshot them, run the restore, reload the snapshots if it fails. */
 static int run_guarded(struct commit *c)
 {
-	struct ipt_exec_snap snap;
+	struct ic_exec_snap snap;
 	const char **tables;
 	int rc;
 
 	tables = script_tables(&c->x);
 	if (!tables)
-		return ipt_error(c->h, IPTABLES_ENOMEM, "out of memory");
-	rc = ipt_exec_snapshot(c->h, tables, c->x.n, &snap);
+		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
+	rc = ic_exec_snapshot(c->h, tables, c->x.n, &snap);
 	free(tables);
 	if (rc)
 		return rc;
 	rc = run_restore(c);
 	if (rc)
 		rc = undo(c->h, &snap, rc);
-	ipt_exec_snapshot_free(&snap);
+	ic_exec_snapshot_free(&snap);
 	return rc;
 }
 
-int ipt_exec_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
+int ic_exec_commit(struct iptables *h, const struct ic_op *ops, size_t n)
 {
 	struct commit c = { .h = h, .ops = ops, .n = n, .m = { .h = h } };
 	int rc;
 
 	c.emitted = calloc(n ? n : 1, sizeof(*c.emitted));
 	if (!c.emitted)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	rc = plan(&c);
 	if (!rc && c.x.n > 1)
 		rc = run_guarded(&c);
 	else if (!rc && c.x.n)
 		rc = run_restore(&c);
 	xm_free(&c.m);
-	xs_free(&c.x);
+	ic_script_free(&c.x);
 	free(c.emitted);
 	return rc;
 }

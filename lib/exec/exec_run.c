@@ -26,8 +26,8 @@ static const char *table_word(const char *const *spec)
 	return NULL;
 }
 
-int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
-		 const char *const *spec, struct ipt_spawn_res *res)
+int ic_exec_raw(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ic_spawn_res *res)
 {
 	size_t n = 8 + count(args) + count(spec), i = 0, j;
 	const char **argv = calloc(n, sizeof(*argv));
@@ -36,26 +36,26 @@ int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
 
 	memset(res, 0, sizeof(*res));
 	if (!argv)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	if (spec) {
 		/* iptables' own wording for bad words, before anything runs; a spec that parses
 		 * has no option left waiting for an argument, so the -t appended below is safe */
-		struct ipt_op op = { .table = table, .spec = spec,
+		struct ic_op op = { .table = table, .spec = spec,
 				     .chain = args && args[0] ? args[1] : NULL };
 
-		rc = ipt_rule_syntax_check(h, &op);
+		rc = ic_rule_syntax_check(h, &op);
 		if (rc) {
 			/* what the binary would have exited with: PARAMETER_PROBLEM */
-			ipt_error_set_exit_status(h, 2);
+			ic_error_set_exit_status(h, 2);
 			free(argv);
 			return rc;
 		}
 	}
 	if (table_word(spec)) {
 		free(argv);
-		return ipt_error(h, IPTABLES_EINVAL,
+		return ic_error(h, IPTABLES_EINVAL,
 				 "%s v%d.%d.%d (%s): `%s': the table is given by the call, not the "
-				 "rulespec", ipt_prog(h), h->ver_major, h->ver_minor, h->ver_patch,
+				 "rulespec", ic_prog(h), h->ver_major, h->ver_minor, h->ver_patch,
 				 h->mode, table_word(spec));
 	}
 	argv[i++] = h->path;
@@ -78,32 +78,32 @@ int ipt_exec_raw(struct iptables *h, const char *table, const char *const *args,
 		argv[i++] = table;
 	}
 	argv[i] = NULL;
-	rc = ipt_spawn((char *const *)argv, h->lockfile, NULL, 0, res);
+	rc = ic_spawn((char *const *)argv, h->lockfile, NULL, 0, res);
 	free(argv);
 	if (rc == ENOMEM)
-		return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 	if (rc)
-		return ipt_exec_spawn_fail(h, h->path, rc);
+		return ic_exec_spawn_fail(h, h->path, rc);
 	return 0;
 }
 
-int ipt_exec_run(struct iptables *h, const char *table, const char *const *args,
-		 const char *const *spec, struct ipt_spawn_res *res)
+int ic_exec_run(struct iptables *h, const char *table, const char *const *args,
+		 const char *const *spec, struct ic_spawn_res *res)
 {
-	struct ipt_spawn_res tmp;
+	struct ic_spawn_res tmp;
 	int rc;
 
 	if (!res)
 		res = &tmp;
-	rc = ipt_exec_raw(h, table, args, spec, res);
+	rc = ic_exec_raw(h, table, args, spec, res);
 	if (!rc && res->status)
-		rc = ipt_exec_fail(h, res);
+		rc = ic_exec_fail(h, res);
 	if (rc || res == &tmp)
-		ipt_spawn_res_free(res);
+		ic_spawn_res_free(res);
 	return rc;
 }
 
-int ipt_exec_lines(const char *out, struct ipt_strv *lines)
+int ic_exec_lines(const char *out, struct ic_strv *lines)
 {
 	const char *s = out;
 
@@ -114,7 +114,7 @@ int ipt_exec_lines(const char *out, struct ipt_strv *lines)
 
 		if (*s != '#') {
 			line = strndup(s, l);
-			if (ipt_strv_push_owned(lines, line))	/* frees line */
+			if (ic_strv_push_owned(lines, line))	/* frees line */
 				return IPTABLES_ENOMEM;
 		}
 		s += l + (nl ? 1 : 0);
@@ -126,22 +126,22 @@ int ipt_exec_lines(const char *out, struct ipt_strv *lines)
  * As go-iptables: `-S CHAIN 1` succeeds for any existing chain and is cheap for big ones.
  * A missing table is "not there" too.
  */
-int ipt_exec_chain_exists(struct iptables *h, const char *table, const char *chain)
+int ic_exec_chain_exists(struct iptables *h, const char *table, const char *chain)
 {
 	const char *const args[] = { "-S", chain, "1", NULL };
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	int rc;
 
-	rc = ipt_exec_raw(h, table, args, NULL, &res);
+	rc = ic_exec_raw(h, table, args, NULL, &res);
 	if (rc)
 		return rc;
 	if (res.status == 0) {
 		rc = 1;
 	} else {
-		rc = ipt_exec_fail(h, &res);
+		rc = ic_exec_fail(h, &res);
 		if (rc == IPTABLES_ENOTFOUND)
 			rc = 0;
 	}
-	ipt_spawn_res_free(&res);
+	ic_spawn_res_free(&res);
 	return rc;
 }

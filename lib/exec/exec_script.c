@@ -11,7 +11,7 @@
 #include "exec_script.h"
 #include "internal.h"
 
-static int reserve(struct xs_section *s, size_t more)
+static int reserve(struct ic_script_section *s, size_t more)
 {
 	size_t ncap = s->cap ? s->cap : 256;
 	char *nb;
@@ -28,7 +28,7 @@ static int reserve(struct xs_section *s, size_t more)
 	return 0;
 }
 
-static int put_word(struct xs_section *s, const char *w)
+static int put_word(struct ic_script_section *s, const char *w)
 {
 	const char *p;
 
@@ -46,9 +46,9 @@ static int put_word(struct xs_section *s, const char *w)
 	return 0;
 }
 
-static struct xs_section *section(struct xscript *x, const char *table)
+static struct ic_script_section *section(struct ic_script *x, const char *table)
 {
-	struct xs_section *s;
+	struct ic_script_section *s;
 	size_t i;
 
 	for (i = 0; i < x->n; i++)
@@ -69,7 +69,7 @@ static struct xs_section *section(struct xscript *x, const char *table)
 	return s;
 }
 
-static int note_op(struct xs_section *s, size_t op)
+static int note_op(struct ic_script_section *s, size_t op)
 {
 	if (s->nlines == s->opcap) {
 		size_t ncap = s->opcap ? s->opcap * 2 : 16;
@@ -84,10 +84,10 @@ static int note_op(struct xs_section *s, size_t op)
 	return 0;
 }
 
-int xs_add(struct xscript *x, const char *table, size_t op, const char *const *words,
+int ic_script_add(struct ic_script *x, const char *table, size_t op, const char *const *words,
 	   const char *const *spec)
 {
-	struct xs_section *s = section(x, table);
+	struct ic_script_section *s = section(x, table);
 	size_t i;
 
 	if (!s || note_op(s, op))
@@ -105,7 +105,7 @@ int xs_add(struct xscript *x, const char *table, size_t op, const char *const *w
 	return 0;
 }
 
-char *xs_text(const struct xscript *x, size_t *len)
+char *ic_script_text(const struct ic_script *x, size_t *len)
 {
 	size_t total = 1, i, off = 0;
 	char *t;
@@ -116,7 +116,7 @@ char *xs_text(const struct xscript *x, size_t *len)
 	if (!t)
 		return NULL;
 	for (i = 0; i < x->n; i++) {
-		const struct xs_section *s = &x->s[i];
+		const struct ic_script_section *s = &x->s[i];
 
 		t[off++] = '*';
 		memcpy(t + off, s->table, strlen(s->table));
@@ -132,12 +132,12 @@ char *xs_text(const struct xscript *x, size_t *len)
 	return t;
 }
 
-size_t xs_line_op(const struct xscript *x, size_t line)
+size_t ic_script_line_op(const struct ic_script *x, size_t line)
 {
 	size_t i, first = 1;
 
 	for (i = 0; i < x->n; i++) {
-		const struct xs_section *s = &x->s[i];
+		const struct ic_script_section *s = &x->s[i];
 
 		if (line > first && line <= first + s->nlines)
 			return s->ops[line - first - 1];
@@ -146,7 +146,7 @@ size_t xs_line_op(const struct xscript *x, size_t line)
 	return (size_t)-1;
 }
 
-void xs_free(struct xscript *x)
+void ic_script_free(struct ic_script *x)
 {
 	size_t i;
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* An iptables-restore script under construction: one section per table. */
-#ifndef IPT_EXEC_SCRIPT_H
-#define IPT_EXEC_SCRIPT_H
+#ifndef IC_EXEC_SCRIPT_H
+#define IC_EXEC_SCRIPT_H
 
 #include <stddef.h>
 
-struct xs_section {
+struct ic_script_section {
 	const char *table;	/* borrowed */
 	char *buf;		/* command lines, each ending in '\n' */
 	size_t len, cap;
@@ -13,18 +13,18 @@ struct xs_section {
 	size_t nlines, opcap;
 };
 
-struct xscript {
-	struct xs_section *s;
+struct ic_script {
+	struct ic_script_section *s;
 	size_t n, cap;
 };
 
 /* Appends one command line (words quoted) for op @op to @table's section. 0 or ENOMEM. */
-int xs_add(struct xscript *x, const char *table, size_t op, const char *const *words,
+int ic_script_add(struct ic_script *x, const char *table, size_t op, const char *const *words,
 	   const char *const *spec);
 /* The whole text ("*table", lines, "COMMIT" per section); NULL on ENOMEM. */
-char *xs_text(const struct xscript *x, size_t *len);
+char *ic_script_text(const struct ic_script *x, size_t *len);
 /* Op index of script line @line (1-based), or (size_t)-1 for "*table" / COMMIT lines. */
-size_t xs_line_op(const struct xscript *x, size_t line);
-void xs_free(struct xscript *x);
+size_t ic_script_line_op(const struct ic_script *x, size_t line);
+void ic_script_free(struct ic_script *x);
 
 #endif

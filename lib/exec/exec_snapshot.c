@@ -26,39 +26,39 @@ static char *suffixed(const char *path, const char *suffix)
 
 static int nomem(struct iptables *h)
 {
-	return ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+	return ic_error(h, IPTABLES_ENOMEM, "out of memory");
 }
 
 static int snap_one(struct iptables *h, const char *save, const char *table,
-		    struct ipt_exec_snap *s)
+		    struct ic_exec_snap *s)
 {
 	const char *argv[] = { save, "-c", "-t", table, NULL };
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	int rc;
 
-	rc = ipt_spawn((char *const *)argv, h->lockfile, NULL, 0, &res);
+	rc = ic_spawn((char *const *)argv, h->lockfile, NULL, 0, &res);
 	if (rc)
-		return ipt_exec_spawn_fail(h, save, rc);
+		return ic_exec_spawn_fail(h, save, rc);
 	if (res.status) {
-		rc = ipt_exec_fail(h, &res);
-		ipt_spawn_res_free(&res);
+		rc = ic_exec_fail(h, &res);
+		ic_spawn_res_free(&res);
 		return rc;
 	}
 	s->table[s->n] = strdup(table);
 	if (!s->table[s->n]) {
-		ipt_spawn_res_free(&res);
+		ic_spawn_res_free(&res);
 		return nomem(h);
 	}
 	s->text[s->n] = res.out;	/* taken from res */
 	s->len[s->n] = res.out_len;
 	res.out = NULL;
-	ipt_spawn_res_free(&res);
+	ic_spawn_res_free(&res);
 	s->n++;
 	return 0;
 }
 
-int ipt_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
-		      struct ipt_exec_snap *s)
+int ic_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
+		      struct ic_exec_snap *s)
 {
 	char *save;
 	size_t i;
@@ -75,14 +75,14 @@ int ipt_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
 		rc = snap_one(h, save, tables[i], s);
 	free(save);
 	if (rc)
-		ipt_exec_snapshot_free(s);
+		ic_exec_snapshot_free(s);
 	return rc;
 }
 
 static int reload_one(struct iptables *h, const char *restore, const char *text, size_t len)
 {
 	const char *argv[6];
-	struct ipt_spawn_res res;
+	struct ic_spawn_res res;
 	char wait_s[16];
 	size_t i = 0;
 	int rc;
@@ -95,17 +95,17 @@ static int reload_one(struct iptables *h, const char *restore, const char *text,
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ipt_spawn((char *const *)argv, h->lockfile, text, len, &res);
+	rc = ic_spawn((char *const *)argv, h->lockfile, text, len, &res);
 	if (rc)
-		return ipt_exec_spawn_fail(h, restore, rc);
-	rc = res.status ? ipt_exec_fail(h, &res) : 0;
-	ipt_spawn_res_free(&res);
+		return ic_exec_spawn_fail(h, restore, rc);
+	rc = res.status ? ic_exec_fail(h, &res) : 0;
+	ic_spawn_res_free(&res);
 	return rc;
 }
 
-int ipt_exec_snapshot_reload(struct iptables *h, const struct ipt_exec_snap *s)
+int ic_exec_snapshot_reload(struct iptables *h, const struct ic_exec_snap *s)
 {
-	char msg[IPT_ERRMSG_MAX], *restore;
+	char msg[IC_ERRMSG_MAX], *restore;
 	int rc, first = 0;
 	size_t i;
 
@@ -121,10 +121,10 @@ int ipt_exec_snapshot_reload(struct iptables *h, const struct ipt_exec_snap *s)
 		}
 	}
 	free(restore);
-	return first ? ipt_error(h, first, "%s", msg) : 0;
+	return first ? ic_error(h, first, "%s", msg) : 0;
 }
 
-void ipt_exec_snapshot_free(struct ipt_exec_snap *s)
+void ic_exec_snapshot_free(struct ic_exec_snap *s)
 {
 	size_t i;
 

@@ -111,7 +111,7 @@ static int parse_cols(const char *p, bool ipv6, struct iptables_stat *st)
 	return 0;
 }
 
-int ipt_exec_parse_stat_row(const char *line, bool ipv6, struct iptables_stat *st)
+int ic_exec_parse_stat_row(const char *line, bool ipv6, struct iptables_stat *st)
 {
 	const char *p = line, *w;
 	size_t n;
@@ -146,38 +146,38 @@ static bool is_row(const char *l)
 	return word(&p, &w) && isdigit((unsigned char)*w);
 }
 
-int ipt_exec_stats(struct iptables *h, const char *table, const char *chain,
-		   struct ipt_statv *out)
+int ic_exec_stats(struct iptables *h, const char *table, const char *chain,
+		   struct ic_statv *out)
 {
 	const char *const args[] = { "-L", chain, "-n", "-v", "-x", NULL };
-	struct ipt_strv lines = { 0 };
-	struct ipt_spawn_res res;
+	struct ic_strv lines = { 0 };
+	struct ic_spawn_res res;
 	struct iptables_stat *st;
 	size_t i;
 	int rc;
 
-	rc = ipt_exec_run(h, table, args, NULL, &res);
+	rc = ic_exec_run(h, table, args, NULL, &res);
 	if (rc)
 		return rc;
-	rc = ipt_exec_lines(res.out, &lines);
-	ipt_spawn_res_free(&res);
+	rc = ic_exec_lines(res.out, &lines);
+	ic_spawn_res_free(&res);
 	if (rc)
-		return ipt_error(h, rc, "out of memory");
+		return ic_error(h, rc, "out of memory");
 	for (i = 0; !rc && i < lines.n; i++) {
 		if (!is_row(lines.v[i]))
 			continue;
-		st = ipt_statv_add(out);
+		st = ic_statv_add(out);
 		if (!st) {
-			rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
 			break;
 		}
-		rc = ipt_exec_parse_stat_row(lines.v[i], h->proto == IPTABLES_IPV6, st);
+		rc = ic_exec_parse_stat_row(lines.v[i], h->proto == IPTABLES_IPV6, st);
 		if (rc == IPTABLES_ENOMEM)
-			rc = ipt_error(h, rc, "out of memory");
+			rc = ic_error(h, rc, "out of memory");
 		else if (rc)
-			rc = ipt_error(h, IPTABLES_EEXEC, "%s: cannot parse -L output line: %s",
-				       ipt_prog(h), lines.v[i]);
+			rc = ic_error(h, IPTABLES_EEXEC, "%s: cannot parse -L output line: %s",
+				       ic_prog(h), lines.v[i]);
 	}
-	ipt_strv_clear(&lines);
+	ic_strv_clear(&lines);
 	return rc;
 }

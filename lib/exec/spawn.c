@@ -265,8 +265,8 @@ static char *cap_take(struct cap *c, size_t *len)
 	return p;
 }
 
-int ipt_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
-	      struct ipt_spawn_res *res)
+int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
+	      struct ic_spawn_res *res)
 {
 	struct io io = { .in = -1, .out = -1, .err = -1, .data = in, .len = in_len };
 	int child[3] = { -1, -1, -1 };
@@ -306,11 +306,11 @@ int ipt_spawn(char *const argv[], const char *lockfile, const char *in, size_t i
 	free(io.o.p);
 	free(io.e.p);
 	if (rc)
-		ipt_spawn_res_free(res);
+		ic_spawn_res_free(res);
 	return rc;
 }
 
-void ipt_spawn_res_free(struct ipt_spawn_res *res)
+void ic_spawn_res_free(struct ic_spawn_res *res)
 {
 	free(res->out);
 	free(res->err);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Run a program without a shell and capture what it prints. */
-#ifndef IPT_EXEC_SPAWN_H
-#define IPT_EXEC_SPAWN_H
+#ifndef IC_EXEC_SPAWN_H
+#define IC_EXEC_SPAWN_H
 
 #include <stddef.h>
 
-struct ipt_spawn_res {
+struct ic_spawn_res {
 	int status;		/* exit status 0..255, or 128 + signal number */
 	char *out, *err;	/* NUL-terminated captures, never NULL after success */
 	size_t out_len, err_len;
@@ -17,8 +17,8 @@ struct ipt_spawn_res {
  * (empty stdin when in is NULL). Returns 0 once the child has been reaped (whatever its
  * status), or a positive errno when it could not be run at all.
  */
-int ipt_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
-	      struct ipt_spawn_res *res);
-void ipt_spawn_res_free(struct ipt_spawn_res *res);
+int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
+	      struct ic_spawn_res *res);
+void ic_spawn_res_free(struct ic_spawn_res *res);
 
 #endif

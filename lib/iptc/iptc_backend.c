@@ -14,20 +14,20 @@
 
 #include "iptc_backend.h"
 #include "../txn.h"
-#include "xt.h"
+#include "../xt/xt.h"
 
-static bool any_mutation(const struct ipt_op *ops, size_t n)
+static bool any_mutation(const struct ic_op *ops, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (ipt_op_mutates(ops[i].code))
+		if (ic_op_mutates(ops[i].code))
 			return true;
 	return false;
 }
 
 /* After EAGAIN on @t's commit: read it again and re-apply the ops that touch it. */
-static int table_redo(struct tc_session *s, struct tc_table *t, const struct ipt_op *ops,
+static int table_redo(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *ops,
 		      size_t n)
 {
 	size_t i;
@@ -36,7 +36,7 @@ static int table_redo(struct tc_session *s, struct tc_table *t, const struct ipt
 	for (i = 0; i < n; i++) {
 		if (strcmp(ops[i].table, t->name) != 0)
 			continue;
-		rc = tc_op_apply(s, &ops[i]);
+		rc = ic_iptc_op_apply(s, &ops[i]);
 		if (rc < 0)
 			return rc;
 	}
@@ -44,17 +44,17 @@ static int table_redo(struct tc_session *s, struct tc_table *t, const struct ipt
 }
 
 /* Commit @t, redoing its ops on a fresh read when the kernel says EAGAIN. */
-static int commit_one(struct tc_session *s, struct tc_table *t, const struct ipt_op *ops,
+static int commit_one(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *ops,
 		      size_t n)
 {
 	int rc, tries;
 
 	for (tries = 0;; tries++) {
-		rc = tc_table_commit(s, t);
-		if (rc != TC_RETRY)
+		rc = ic_iptc_table_commit(s, t);
+		if (rc != IC_IPTC_RETRY)
 			return rc;
-		if (tries == TC_MAX_RETRIES)
-			return ipt_error(s->h, IPTABLES_ESYS, "%s: %s.", ipt_prog(s->h),
+		if (tries == IC_IPTC_MAX_RETRIES)
+			return ic_error(s->h, IPTABLES_ESYS, "%s: %s.", ic_prog(s->h),
 					 strerror(EAGAIN));
 		rc = table_redo(s, t, ops, n);
 		if (rc)
@@ -63,18 +63,18 @@ static int commit_one(struct tc_session *s, struct tc_table *t, const struct ipt
 }
 
 /* Table @k failed with @rc after 0..k-1 were committed: put those back, keep @rc's message. */
-static int undo_committed(struct tc_session *s, const struct tc_pristine *p, size_t k, int rc)
+static int undo_committed(struct ic_iptc_session *s, const struct ic_iptc_pristine *p, size_t k, int rc)
 {
-	char msg[IPT_ERRMSG_MAX], why[IPT_ERRMSG_MAX];
+	char msg[IC_ERRMSG_MAX], why[IC_ERRMSG_MAX];
 
 	snprintf(msg, sizeof(msg), "%s", iptables_errmsg(s->h));
-	tc_session_drop(s);
-	if (!tc_pristine_restore(s, p, k))
-		return ipt_error(s->h, rc, "%s", msg);
-	/* a copy: the recorded message is the buffer ipt_error writes to */
+	ic_iptc_session_drop(s);
+	if (!ic_iptc_pristine_restore(s, p, k))
+		return ic_error(s->h, rc, "%s", msg);
+	/* a copy: the recorded message is the buffer ic_error writes to */
 	snprintf(why, sizeof(why), "%s", iptables_errmsg(s->h));
-	return ipt_error(s->h, rc, "%s\n%s: could not put back the tables committed before: %s",
-			 msg, ipt_prog(s->h), why);
+	return ic_error(s->h, rc, "%s\n%s: could not put back the tables committed before: %s",
+			 msg, ic_prog(s->h), why);
 }
 
 /*
@@ -82,17 +82,17 @@ static int undo_committed(struct tc_session *s, const struct tc_pristine *p, siz
  * to all handles before the first commit, so a bad op or rule changes nothing. The kernel
  * replaces one table per call, though: when it refuses table k, tables 0..k-1 are already
  * committed, so they are put back from pristine copies read under the same lock before the
- * first commit (iptc_restore.c). A single-table session needs no copy. Other writers that
+ * first commit (iptc_undo.c). A single-table session needs no copy. Other writers that
  * respect the lock cannot interleave; the rollback loses what rules counted meanwhile.
  */
-static int commit_tables(struct tc_session *s, const struct ipt_op *ops, size_t n)
+static int commit_tables(struct ic_iptc_session *s, const struct ic_op *ops, size_t n)
 {
-	struct tc_pristine p = { 0 };
+	struct ic_iptc_pristine p = { 0 };
 	size_t i;
 	int rc = 0;
 
 	if (s->n > 1) {
-		rc = tc_pristine_read(s, &p);
+		rc = ic_iptc_pristine_read(s, &p);
 		if (rc)
 			return rc;
 	}
@@ -104,30 +104,30 @@ static int commit_tables(struct tc_session *s, const struct ipt_op *ops, size_t 
 			break;
 		}
 	}
-	tc_pristine_free(s, &p);
+	ic_iptc_pristine_free(s, &p);
 	return rc;
 }
 
 /* Apply @ops in order in one session and commit. Returns the last op's result (1/0 for a
  * predicate) or the first failure; on failure nothing is committed. */
-static int run_ops(struct iptables *h, const struct ipt_op *ops, size_t n)
+static int run_ops(struct iptables *h, const struct ic_op *ops, size_t n)
 {
-	struct tc_session s;
+	struct ic_iptc_session s;
 	int rc, result = 0;
 	size_t i;
 
-	rc = tc_session_begin(&s, h);
+	rc = ic_iptc_session_begin(&s, h);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++) {
-		rc = tc_op_apply(&s, &ops[i]);
+		rc = ic_iptc_op_apply(&s, &ops[i]);
 		if (rc < 0)
 			goto out;
 		result = rc;
 	}
 	rc = any_mutation(ops, n) ? commit_tables(&s, ops, n) : 0;
 out:
-	tc_session_end(&s);
+	ic_iptc_session_end(&s);
 	return rc < 0 ? rc : result;
 }
 
@@ -135,7 +135,7 @@ out:
  * Inside a transaction, reads see its pending changes: the log is replayed onto the table
  * just read, in memory; such a handle is never committed.
  */
-static int replay_pending(struct tc_session *s, const char *table)
+static int replay_pending(struct ic_iptc_session *s, const char *table)
 {
 	struct iptables *h = s->h;
 	int rc;
@@ -145,32 +145,32 @@ static int replay_pending(struct tc_session *s, const char *table)
 	for (size_t i = 0; i < h->txn_n; i++) {
 		if (table && strcmp(h->txn_ops[i].table, table) != 0)
 			continue;
-		rc = tc_op_apply(s, &h->txn_ops[i]);
+		rc = ic_iptc_op_apply(s, &h->txn_ops[i]);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int tc_apply(struct iptables *h, const struct ipt_op *op)
+static int ic_iptc_apply(struct iptables *h, const struct ic_op *op)
 {
-	struct tc_session s;
+	struct ic_iptc_session s;
 	int rc;
 
 	if (!h->in_txn)
 		return run_ops(h, op, 1);
 	/* a predicate inside a transaction (mutations are logged, never applied here) */
-	rc = tc_session_begin(&s, h);
+	rc = ic_iptc_session_begin(&s, h);
 	if (rc)
 		return rc;
 	rc = replay_pending(&s, op->table);
 	if (rc >= 0)
-		rc = tc_op_apply(&s, op);
-	tc_session_end(&s);
+		rc = ic_iptc_op_apply(&s, op);
+	ic_iptc_session_end(&s);
 	return rc;
 }
 
-static int tc_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
+static int ic_iptc_commit(struct iptables *h, const struct ic_op *ops, size_t n)
 {
 	return run_ops(h, ops, n);
 }
@@ -179,17 +179,17 @@ static int tc_commit(struct iptables *h, const struct ipt_op *ops, size_t n)
  * the table. Jumps are resolved at commit, when the chains created earlier exist. */
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
-static bool uses_mask(enum ipt_opcode code)
+static bool uses_mask(enum ic_opcode code)
 {
-	return code != IPT_OP_APPEND && code != IPT_OP_INSERT && code != IPT_OP_REPLACE;
+	return code != IC_OP_APPEND && code != IC_OP_INSERT && code != IC_OP_REPLACE;
 }
 
 /* A copy of @r in one block of the transaction's arena (entries are XT_ALIGNed sizes);
  * the delete/check mask only for the ops that compare rules. */
-static struct xt_rule *pack_rule(struct iptables *h, const struct xt_rule *r, bool mask)
+static struct ic_xt_rule *pack_rule(struct iptables *h, const struct ic_xt_rule *r, bool mask)
 {
 	size_t head = ALIGN8(sizeof(*r) + r->n * sizeof(void *));
-	struct xt_rule *p = ipt_txn_alloc(h, head + (r->n + mask) * ALIGN8(r->size));
+	struct ic_xt_rule *p = ic_txn_alloc(h, head + (r->n + mask) * ALIGN8(r->size));
 	unsigned char *at;
 
 	if (!p)
@@ -210,26 +210,26 @@ static struct xt_rule *pack_rule(struct iptables *h, const struct xt_rule *r, bo
 }
 
 /* The parse is kept in the logged op, so commit does not parse the words a second time. */
-static int tc_validate(struct iptables *h, struct ipt_op *op)
+static int ic_iptc_validate(struct iptables *h, struct ic_op *op)
 {
-	char err[XT_ERRBUF];
-	struct xt_rule r;
+	char err[IC_XT_ERRBUF];
+	struct ic_xt_rule r;
 	int rc;
 
-	if (op->code == IPT_OP_NEW_CHAIN)
-		return tc_chain_name_check(h, op->chain);
+	if (op->code == IC_OP_NEW_CHAIN)
+		return ic_iptc_chain_name_check(h, op->chain);
 	if (!op->spec)
 		return 0;
 	err[0] = '\0';
-	rc = xt_parse_rule_chain(tc_family_of(h->proto), op->table, op->chain, op->spec, NULL,
+	rc = ic_xt_parse_rule_chain(ic_iptc_family_of(h->proto), op->table, op->chain, op->spec, NULL,
 				 &r, err, sizeof(err));
 	if (rc)
-		return ipt_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
-	if (op->code == IPT_OP_REPLACE && r.n != 1)
-		rc = ipt_param_error(h, "Replacement rule does not specify a unique address");
+		return ic_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
+	if (op->code == IC_OP_REPLACE && r.n != 1)
+		rc = ic_param_error(h, "Replacement rule does not specify a unique address");
 	else if (!(op->parsed = pack_rule(h, &r, uses_mask(op->code))))
-		rc = ipt_error(h, IPTABLES_ENOMEM, "out of memory");
-	xt_rule_free(&r);
+		rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
+	ic_xt_rule_free(&r);
 	return rc;
 }
 
@@ -237,37 +237,37 @@ static int tc_validate(struct iptables *h, struct ipt_op *op)
 
 static int nomem(struct iptables *h)
 {
-	return ipt_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ipt_prog(h));
+	return ic_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(h));
 }
 
 /* Names of the chains of @t in iptables' order (built-ins, then user chains sorted), or only
  * @chain, which must exist. */
-static int chain_names(struct tc_session *s, struct tc_table *t, const char *chain,
-		       struct ipt_strv *names)
+static int chain_names(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
+		       struct ic_strv *names)
 {
 	const char *c;
 
 	if (chain) {
 		if (!s->f->is_chain(chain, t->xh))
-			return tc_fail(s->h, TC_FN_OTHER, ENOENT, NULL);
-		return ipt_strv_push(names, chain) ? nomem(s->h) : 0;
+			return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, ENOENT, NULL);
+		return ic_strv_push(names, chain) ? nomem(s->h) : 0;
 	}
 	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh))
-		if (ipt_strv_push(names, c))
+		if (ic_strv_push(names, c))
 			return nomem(s->h);
 	return 0;
 }
 
 /* Session, table handle and chain names: what every reader starts with. */
-static int read_begin(struct tc_session *s, struct iptables *h, const char *table,
-		      const char *chain, struct tc_table **t, struct ipt_strv *names)
+static int read_begin(struct ic_iptc_session *s, struct iptables *h, const char *table,
+		      const char *chain, struct ic_iptc_table **t, struct ic_strv *names)
 {
 	int rc;
 
-	rc = tc_session_begin(s, h);
+	rc = ic_iptc_session_begin(s, h);
 	if (rc)
 		return rc;
-	rc = tc_session_table(s, table, t);
+	rc = ic_iptc_session_table(s, table, t);
 	if (!rc)
 		rc = replay_pending(s, table);
 	if (rc > 0)
@@ -275,13 +275,13 @@ static int read_begin(struct tc_session *s, struct iptables *h, const char *tabl
 	if (!rc)
 		rc = chain_names(s, *t, chain, names);
 	if (rc)
-		tc_session_end(s);
+		ic_iptc_session_end(s);
 	return rc;
 }
 
 /* "-P CHAIN POLICY [-c PKTS BYTES]" or "-N CHAIN". */
-static int chain_header(struct tc_session *s, struct tc_table *t, const char *chain,
-			bool counters, struct ipt_strv *out)
+static int chain_header(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
+			bool counters, struct ic_strv *out)
 {
 	struct xt_counters cnt = { 0, 0 };
 	const char *pol;
@@ -301,13 +301,13 @@ static int chain_header(struct tc_session *s, struct tc_table *t, const char *ch
 	}
 	if (len < 0)
 		return nomem(s->h);
-	return ipt_strv_push_owned(out, line) ? nomem(s->h) : 0;
+	return ic_strv_push_owned(out, line) ? nomem(s->h) : 0;
 }
 
-static int chain_rules(struct tc_session *s, struct tc_table *t, const char *chain,
-		       bool counters, struct ipt_strv *out)
+static int chain_rules(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
+		       bool counters, struct ic_strv *out)
 {
-	char err[XT_ERRBUF];
+	char err[IC_XT_ERRBUF];
 	const void *e;
 	char *line;
 	int rc;
@@ -315,22 +315,22 @@ static int chain_rules(struct tc_session *s, struct tc_table *t, const char *cha
 	for (e = s->f->first_rule(chain, t->xh); e; e = s->f->next_rule(e, t->xh)) {
 		line = NULL;
 		err[0] = '\0';
-		rc = xt_format_rule(s->f, t->xh, chain, e, counters, &line, err, sizeof(err));
+		rc = ic_xt_format_rule(s->f, t->xh, chain, e, counters, &line, err, sizeof(err));
 		if (rc)
-			return ipt_error(s->h, rc, "%s", err[0] ? err : "cannot print a rule");
-		if (ipt_strv_push_owned(out, line))
+			return ic_error(s->h, rc, "%s", err[0] ? err : "cannot print a rule");
+		if (ic_strv_push_owned(out, line))
 			return nomem(s->h);
 	}
 	return 0;
 }
 
 /* As iptables -S [CHAIN]: all -P/-N lines first, then the rules of each chain in order. */
-static int tc_list(struct iptables *h, const char *table, const char *chain, bool counters,
-		   struct ipt_strv *out)
+static int ic_iptc_list(struct iptables *h, const char *table, const char *chain, bool counters,
+		   struct ic_strv *out)
 {
-	struct ipt_strv names = { 0 };
-	struct tc_session s;
-	struct tc_table *t;
+	struct ic_strv names = { 0 };
+	struct ic_iptc_session s;
+	struct ic_iptc_table *t;
 	size_t i;
 	int rc;
 
@@ -341,73 +341,73 @@ static int tc_list(struct iptables *h, const char *table, const char *chain, boo
 		rc = chain_header(&s, t, names.v[i], counters, out);
 	for (i = 0; i < names.n && !rc; i++)
 		rc = chain_rules(&s, t, names.v[i], counters, out);
-	tc_session_end(&s);
-	ipt_strv_clear(&names);
+	ic_iptc_session_end(&s);
+	ic_strv_clear(&names);
 	if (rc)
-		ipt_strv_clear(out);
+		ic_strv_clear(out);
 	return rc;
 }
 
-static int tc_list_chains(struct iptables *h, const char *table, struct ipt_strv *out)
+static int ic_iptc_list_chains(struct iptables *h, const char *table, struct ic_strv *out)
 {
-	struct tc_session s;
-	struct tc_table *t;
+	struct ic_iptc_session s;
+	struct ic_iptc_table *t;
 	int rc;
 
 	rc = read_begin(&s, h, table, NULL, &t, out);
 	if (rc) {
-		ipt_strv_clear(out);
+		ic_strv_clear(out);
 		return rc;
 	}
-	tc_session_end(&s);
+	ic_iptc_session_end(&s);
 	return 0;
 }
 
-static int tc_stats(struct iptables *h, const char *table, const char *chain,
-		    struct ipt_statv *out)
+static int ic_iptc_stats(struct iptables *h, const char *table, const char *chain,
+		    struct ic_statv *out)
 {
-	struct ipt_strv names = { 0 };
+	struct ic_strv names = { 0 };
 	struct iptables_stat *row;
-	char err[XT_ERRBUF];
-	struct tc_session s;
-	struct tc_table *t;
+	char err[IC_XT_ERRBUF];
+	struct ic_iptc_session s;
+	struct ic_iptc_table *t;
 	const void *e;
 	int rc;
 
 	if (!chain)
-		return ipt_error(h, IPTABLES_EINVAL, "NULL chain name");
+		return ic_error(h, IPTABLES_EINVAL, "NULL chain name");
 	rc = read_begin(&s, h, table, chain, &t, &names);
 	if (rc)
 		return rc;
 	for (e = s.f->first_rule(chain, t->xh); e && !rc; e = s.f->next_rule(e, t->xh)) {
-		row = ipt_statv_add(out);
+		row = ic_statv_add(out);
 		if (!row) {
 			rc = nomem(h);
 			break;
 		}
 		err[0] = '\0';
-		rc = xt_format_stat(s.f, t->xh, e, row, err, sizeof(err));
+		rc = ic_xt_format_stat(s.f, t->xh, e, row, err, sizeof(err));
 		if (rc)
-			rc = ipt_error(h, rc, "%s", err[0] ? err : "cannot read a rule");
+			rc = ic_error(h, rc, "%s", err[0] ? err : "cannot read a rule");
 	}
-	tc_session_end(&s);
-	ipt_strv_clear(&names);
+	ic_iptc_session_end(&s);
+	ic_strv_clear(&names);
 	if (rc)
-		ipt_statv_clear(out);
+		ic_statv_clear(out);
 	return rc;
 }
 
 /* ---- handle ---- */
 
-static int tc_open(struct iptables *h)
+static int ic_iptc_open(struct iptables *h)
 {
-	xt_version(&h->ver_major, &h->ver_minor, &h->ver_patch);
+	ic_xt_version(&h->ver_major, &h->ver_minor, &h->ver_patch);
 	snprintf(h->mode, sizeof(h->mode), "legacy");
 	h->bdata = NULL;
 	return 0;
 }
 
-static void tc_close(struct iptables *h)
+static void ic_iptc_close(struct iptables *h)
 {
 	h->bdata = NULL;
 }
@@ -415,10 +415,10 @@ static void tc_close(struct iptables *h)
 /* Cheap probe, no lock (it only reads): can libiptc read the filter table, and does
  * libxtables load? Errors that say "no legacy tables here" make it unusable; others (say,
  * EPERM) are left for the real calls to report. */
-bool ipt_libiptc_usable(int proto)
+bool ic_libiptc_usable(int proto)
 {
-	const struct tc_family *f = tc_family_of(proto);
-	char err[XT_ERRBUF];
+	const struct ic_iptc_family *f = ic_iptc_family_of(proto);
+	char err[IC_XT_ERRBUF];
 	struct xtc_handle *xh;
 
 	errno = 0;
@@ -438,20 +438,20 @@ bool ipt_libiptc_usable(int proto)
 			break;
 		}
 	}
-	if (xt_enter(f->nfproto, err, sizeof(err)))
+	if (ic_xt_enter(f->nfproto, err, sizeof(err)))
 		return false;
-	xt_leave();
+	ic_xt_leave();
 	return true;
 }
 
-const struct ipt_backend ipt_backend_libiptc = {
+const struct ic_backend ic_backend_libiptc = {
 	.name = "libiptc",
-	.open = tc_open,
-	.close = tc_close,
-	.apply = tc_apply,
-	.list = tc_list,
-	.list_chains = tc_list_chains,
-	.stats = tc_stats,
-	.commit = tc_commit,
-	.validate = tc_validate,
+	.open = ic_iptc_open,
+	.close = ic_iptc_close,
+	.apply = ic_iptc_apply,
+	.list = ic_iptc_list,
+	.list_chains = ic_iptc_list_chains,
+	.stats = ic_iptc_stats,
+	.commit = ic_iptc_commit,
+	.validate = ic_iptc_validate,
 };

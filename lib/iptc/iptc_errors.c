@@ -14,48 +14,48 @@
 
 #include "iptc_backend.h"
 
-struct tc_msg {
-	enum tc_fn fn;			/* TC_FN_OTHER: any function */
+struct ic_iptc_msg {
+	enum ic_iptc_fn fn;			/* IC_IPTC_FN_OTHER: any function */
 	int err;
 	const char *text;
 };
 
-static const struct tc_msg tc_msgs[] = {
-	{ TC_FN_INIT, EPERM, "Permission denied (you must be root)" },
-	{ TC_FN_INIT, EINVAL, "Module is wrong version" },
-	{ TC_FN_INIT, ENOENT, "Table does not exist (do you need to insmod?)" },
-	{ TC_FN_CREATE_CHAIN, EEXIST, "Chain already exists" },
-	{ TC_FN_INSERT, E2BIG, "Index of insertion too big" },
-	{ TC_FN_REPLACE, E2BIG, "Index of replacement too big" },
-	{ TC_FN_DELETE_NUM, E2BIG, "Index of deletion too big" },
-	{ TC_FN_DELETE_ENTRY, ENOENT, "Bad rule (does a matching rule exist in that chain?)" },
-	{ TC_FN_SET_POLICY, ENOENT, "Bad built-in chain name" },
-	{ TC_FN_SET_POLICY, EINVAL, "Bad policy name" },
-	{ TC_FN_OTHER, 0, "Incompatible with this kernel" },
-	{ TC_FN_OTHER, ENOPROTOOPT, "iptables who? (do you need to insmod?)" },
-	{ TC_FN_OTHER, ENOSYS, "Will be implemented real soon.  I promise ;)" },
-	{ TC_FN_OTHER, ENOMEM, "Memory allocation problem" },
-	{ TC_FN_OTHER, ENOENT, "No chain/target/match by that name" },
+static const struct ic_iptc_msg ic_iptc_msgs[] = {
+	{ IC_IPTC_FN_INIT, EPERM, "Permission denied (you must be root)" },
+	{ IC_IPTC_FN_INIT, EINVAL, "Module is wrong version" },
+	{ IC_IPTC_FN_INIT, ENOENT, "Table does not exist (do you need to insmod?)" },
+	{ IC_IPTC_FN_CREATE_CHAIN, EEXIST, "Chain already exists" },
+	{ IC_IPTC_FN_INSERT, E2BIG, "Index of insertion too big" },
+	{ IC_IPTC_FN_REPLACE, E2BIG, "Index of replacement too big" },
+	{ IC_IPTC_FN_DELETE_NUM, E2BIG, "Index of deletion too big" },
+	{ IC_IPTC_FN_DELETE_ENTRY, ENOENT, "Bad rule (does a matching rule exist in that chain?)" },
+	{ IC_IPTC_FN_SET_POLICY, ENOENT, "Bad built-in chain name" },
+	{ IC_IPTC_FN_SET_POLICY, EINVAL, "Bad policy name" },
+	{ IC_IPTC_FN_OTHER, 0, "Incompatible with this kernel" },
+	{ IC_IPTC_FN_OTHER, ENOPROTOOPT, "iptables who? (do you need to insmod?)" },
+	{ IC_IPTC_FN_OTHER, ENOSYS, "Will be implemented real soon.  I promise ;)" },
+	{ IC_IPTC_FN_OTHER, ENOMEM, "Memory allocation problem" },
+	{ IC_IPTC_FN_OTHER, ENOENT, "No chain/target/match by that name" },
 };
 
-static const char *tc_text(enum tc_fn fn, int err)
+static const char *ic_iptc_text(enum ic_iptc_fn fn, int err)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(tc_msgs) / sizeof(tc_msgs[0]); i++)
-		if ((tc_msgs[i].fn == TC_FN_OTHER || tc_msgs[i].fn == fn) &&
-		    tc_msgs[i].err == err)
-			return tc_msgs[i].text;
+	for (i = 0; i < sizeof(ic_iptc_msgs) / sizeof(ic_iptc_msgs[0]); i++)
+		if ((ic_iptc_msgs[i].fn == IC_IPTC_FN_OTHER || ic_iptc_msgs[i].fn == fn) &&
+		    ic_iptc_msgs[i].err == err)
+			return ic_iptc_msgs[i].text;
 	/* glibc's strerror() is thread-safe for every known errno */
 	return strerror(err);
 }
 
-int tc_errno_code(enum tc_fn fn, int err)
+int ic_iptc_errno_code(enum ic_iptc_fn fn, int err)
 {
 	switch (err) {
 	case ENOENT:
 		/* the kernel does not know a match/target/module named in the rule */
-		return fn == TC_FN_COMMIT ? IPTABLES_EINVAL : IPTABLES_ENOTFOUND;
+		return fn == IC_IPTC_FN_COMMIT ? IPTABLES_EINVAL : IPTABLES_ENOTFOUND;
 	case EEXIST:
 		return IPTABLES_EEXIST;
 	case ENOTEMPTY:
@@ -70,7 +70,7 @@ int tc_errno_code(enum tc_fn fn, int err)
 	case ENOMEM:
 		return IPTABLES_ENOMEM;
 	case EINVAL:
-		return fn == TC_FN_INIT ? IPTABLES_ENOTFOUND : IPTABLES_EINVAL;
+		return fn == IC_IPTC_FN_INIT ? IPTABLES_ENOTFOUND : IPTABLES_EINVAL;
 	case ELOOP:
 		return IPTABLES_EINVAL;
 	case ENOPROTOOPT:
@@ -85,20 +85,20 @@ int tc_errno_code(enum tc_fn fn, int err)
 /* iptables-legacy: "can't initialize iptables table `foo': ..." is a VERSION_PROBLEM exit. */
 static int init_fail(struct iptables *h, int err, const char *table)
 {
-	const char *prog = ipt_prog(h);
+	const char *prog = ic_prog(h);
 
-	return ipt_error(h, tc_errno_code(TC_FN_INIT, err),
+	return ic_error(h, ic_iptc_errno_code(IC_IPTC_FN_INIT, err),
 			 "%s v%d.%d.%d (legacy): can't initialize %s table `%s': %s\n"
 			 "Perhaps %s or your kernel needs to be upgraded.",
 			 prog, h->ver_major, h->ver_minor, h->ver_patch, prog, table,
-			 tc_text(TC_FN_INIT, err), prog);
+			 ic_iptc_text(IC_IPTC_FN_INIT, err), prog);
 }
 
-int tc_fail(struct iptables *h, enum tc_fn fn, int err, const char *table)
+int ic_iptc_fail(struct iptables *h, enum ic_iptc_fn fn, int err, const char *table)
 {
-	if (fn == TC_FN_INIT)
+	if (fn == IC_IPTC_FN_INIT)
 		return init_fail(h, err, table ? table : "");
 	/* iptables-legacy's main(): a dmesg hint for EINVAL only */
-	return ipt_error(h, tc_errno_code(fn, err), "%s: %s.%s", ipt_prog(h), tc_text(fn, err),
+	return ic_error(h, ic_iptc_errno_code(fn, err), "%s: %s.%s", ic_prog(h), ic_iptc_text(fn, err),
 			 err == EINVAL ? " Run `dmesg' for more information." : "");
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One struct ipt_op applied to a session's libiptc handle, the way iptables-legacy 1.8.9 runs
+ * One struct ic_op applied to a session's libiptc handle, the way iptables-legacy 1.8.9 runs
  * the matching command (-A, -I, -R, -D, -C, -N, -F, -X, -E, -P) and go-iptables composes
  * them (AppendUnique, ClearChain, ClearAndDeleteChain, ...). Nothing is committed here.
  */
@@ -10,7 +10,7 @@
 #include <xtables.h>
 
 #include "iptc_backend.h"
-#include "xt.h"
+#include "../xt/xt.h"
 
 static bool is_verdict(const char *name)
 {
@@ -20,10 +20,10 @@ static bool is_verdict(const char *name)
 
 /* A parse made when the op was logged (without a table) holds unless it jumps to a chain
  * that does not exist here: then parse again against the table, for iptables' message. */
-static struct xt_rule *cached_parse(struct tc_session *s, struct tc_table *t,
-				    const struct ipt_op *op)
+static struct ic_xt_rule *cached_parse(struct ic_iptc_session *s, struct ic_iptc_table *t,
+				    const struct ic_op *op)
 {
-	struct xt_rule *r = op->parsed;
+	struct ic_xt_rule *r = op->parsed;
 
 	if (!r || r->n == 0)
 		return NULL;
@@ -33,29 +33,29 @@ static struct xt_rule *cached_parse(struct tc_session *s, struct tc_table *t,
 	return r;
 }
 
-static int rule_parse(struct tc_session *s, struct tc_table *t, const struct ipt_op *op,
-		      struct xt_rule *r)
+static int rule_parse(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op,
+		      struct ic_xt_rule *r)
 {
-	char err[XT_ERRBUF];
+	char err[IC_XT_ERRBUF];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	err[0] = '\0';
-	rc = xt_parse_rule_chain(s->f, op->table, op->chain, op->spec, t->xh, r, err,
+	rc = ic_xt_parse_rule_chain(s->f, op->table, op->chain, op->spec, t->xh, r, err,
 				 sizeof(err));
 	if (rc)
-		return ipt_error(s->h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
+		return ic_error(s->h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (r->n == 0) {
-		xt_rule_free(r);
-		return ipt_error(s->h, IPTABLES_EINVAL, "cannot parse the rulespec");
+		ic_xt_rule_free(r);
+		return ic_error(s->h, IPTABLES_EINVAL, "cannot parse the rulespec");
 	}
 	return 0;
 }
 
 /* 1 when every entry of @r is in @chain, 0 when one is not or the chain is absent
  * (iptables -C: all of the address combinations must match). */
-static int rule_present(struct tc_session *s, struct tc_table *t, const char *chain,
-			struct xt_rule *r)
+static int rule_present(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
+			struct ic_xt_rule *r)
 {
 	size_t i;
 
@@ -65,66 +65,66 @@ static int rule_present(struct tc_session *s, struct tc_table *t, const char *ch
 			continue;
 		if (errno == ENOENT)
 			return 0;
-		return tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+		return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	return 1;
 }
 
-static int rule_append(struct tc_session *s, struct tc_table *t, const char *chain,
-		       struct xt_rule *r)
+static int rule_append(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
+		       struct ic_xt_rule *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		errno = 0;
 		if (!s->f->append_entry(chain, r->entries[i], t->xh))
-			return tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	return 0;
 }
 
 /* Like iptables -I: every entry goes in at the same position, so several addresses end up
  * in reverse order (`-I INPUT 1 -s A,B` lists B before A). */
-static int rule_insert(struct tc_session *s, struct tc_table *t, const char *chain, int pos,
-		       struct xt_rule *r)
+static int rule_insert(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain, int pos,
+		       struct ic_xt_rule *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		errno = 0;
 		if (!s->f->insert_entry(chain, r->entries[i], (unsigned int)pos - 1, t->xh))
-			return tc_fail(s->h, TC_FN_INSERT, errno, NULL);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_INSERT, errno, NULL);
 	}
 	return 0;
 }
 
-static int rule_delete(struct tc_session *s, struct tc_table *t, const char *chain,
-		       struct xt_rule *r)
+static int rule_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
+		       struct ic_xt_rule *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		errno = 0;
 		if (!s->f->delete_entry(chain, r->entries[i], r->mask, t->xh))
-			return tc_fail(s->h, TC_FN_DELETE_ENTRY, errno, NULL);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_DELETE_ENTRY, errno, NULL);
 	}
 	return 0;
 }
 
-static int rule_replace(struct tc_session *s, struct tc_table *t, const struct ipt_op *op,
-			struct xt_rule *r)
+static int rule_replace(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op,
+			struct ic_xt_rule *r)
 {
 	if (r->n != 1)
-		return ipt_param_error(s->h, "Replacement rule does not specify a unique address");
+		return ic_param_error(s->h, "Replacement rule does not specify a unique address");
 	errno = 0;
 	if (!s->f->replace_entry(op->chain, r->entries[0], (unsigned int)op->pos - 1, t->xh))
-		return tc_fail(s->h, TC_FN_REPLACE, errno, NULL);
+		return ic_iptc_fail(s->h, IC_IPTC_FN_REPLACE, errno, NULL);
 	return 0;
 }
 
-static int rule_op(struct tc_session *s, struct tc_table *t, const struct ipt_op *op)
+static int rule_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op)
 {
-	struct xt_rule own, *r = cached_parse(s, t, op);
+	struct ic_xt_rule own, *r = cached_parse(s, t, op);
 	int rc;
 
 	if (!r) {
@@ -134,101 +134,101 @@ static int rule_op(struct tc_session *s, struct tc_table *t, const struct ipt_op
 		r = &own;
 	}
 	switch (op->code) {
-	case IPT_OP_APPEND:
+	case IC_OP_APPEND:
 		rc = rule_append(s, t, op->chain, r);
 		break;
-	case IPT_OP_APPEND_UNIQUE:
+	case IC_OP_APPEND_UNIQUE:
 		rc = rule_present(s, t, op->chain, r);
 		if (rc == 0)
 			rc = rule_append(s, t, op->chain, r);
 		break;
-	case IPT_OP_INSERT:
+	case IC_OP_INSERT:
 		rc = rule_insert(s, t, op->chain, op->pos, r);
 		break;
-	case IPT_OP_INSERT_UNIQUE:
+	case IC_OP_INSERT_UNIQUE:
 		rc = rule_present(s, t, op->chain, r);
 		if (rc == 0)
 			rc = rule_insert(s, t, op->chain, op->pos, r);
 		break;
-	case IPT_OP_REPLACE:
+	case IC_OP_REPLACE:
 		rc = rule_replace(s, t, op, r);
 		break;
-	case IPT_OP_DELETE:
+	case IC_OP_DELETE:
 		rc = rule_delete(s, t, op->chain, r);
 		break;
-	case IPT_OP_DELETE_IF_EXISTS:
+	case IC_OP_DELETE_IF_EXISTS:
 		rc = rule_present(s, t, op->chain, r);
 		if (rc == 1)
 			rc = rule_delete(s, t, op->chain, r);
 		break;
-	case IPT_OP_CHECK:
+	case IC_OP_CHECK:
 		rc = rule_present(s, t, op->chain, r);
 		break;
 	default:
-		rc = ipt_error(s->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+		rc = ic_error(s->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 		break;
 	}
 	if (r == &own)
-		xt_rule_free(&own);
-	if (rc > 0 && op->code != IPT_OP_CHECK)
+		ic_xt_rule_free(&own);
+	if (rc > 0 && op->code != IC_OP_CHECK)
 		rc = 0;
 	return rc;
 }
 
-/* 1 when the name in @arg is a target's name; runs under xt_enter, in a trap. */
+/* 1 when the name in @arg is a target's name; runs under ic_xt_enter, in a trap. */
 static int is_target_name(void *arg)
 {
 	return xtables_find_target(arg, XTF_TRY_LOAD) != NULL;
 }
 
 /* iptables' assert_valid_chain_name(): -N refuses the name of a target (ACCEPT, LOG, ...). */
-int tc_chain_name_check(struct iptables *h, const char *chain)
+int ic_iptc_chain_name_check(struct iptables *h, const char *chain)
 {
-	char err[XT_ERRBUF];
+	char err[IC_XT_ERRBUF];
 	int rc;
 
 	err[0] = '\0';
-	rc = xt_enter(tc_family_of(h->proto)->nfproto, err, sizeof(err));
+	rc = ic_xt_enter(ic_iptc_family_of(h->proto)->nfproto, err, sizeof(err));
 	if (rc)
-		return ipt_error(h, rc, "%s", err);
-	rc = xt_trap_call(is_target_name, (void *)chain, err, sizeof(err));
-	xt_leave();
+		return ic_error(h, rc, "%s", err);
+	rc = ic_xt_trap_call(is_target_name, (void *)chain, err, sizeof(err));
+	ic_xt_leave();
 	if (rc < 0)
-		return ipt_error(h, rc, "%s", err[0] ? err : "cannot look up target names");
+		return ic_error(h, rc, "%s", err[0] ? err : "cannot look up target names");
 	if (rc)
-		return ipt_param_error(h, "chain name may not clash with target name");
+		return ic_param_error(h, "chain name may not clash with target name");
 	return 0;
 }
 
-static int chain_create(struct tc_session *s, struct tc_table *t, const char *chain)
+static int chain_create(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain)
 {
-	int rc = tc_chain_name_check(s->h, chain);
+	int rc = ic_iptc_chain_name_check(s->h, chain);
 
 	if (rc)
 		return rc;
 	errno = 0;
 	if (!s->f->create_chain(chain, t->xh))
-		return tc_fail(s->h, TC_FN_CREATE_CHAIN, errno, NULL);
+		return ic_iptc_fail(s->h, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
 	return 0;
 }
 
-static int chain_flush(struct tc_session *s, struct tc_table *t, const char *chain)
+static int chain_flush(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain)
 {
 	errno = 0;
 	if (!s->f->flush_entries(chain, t->xh))
-		return tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+		return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 	return 0;
 }
 
-static int chain_delete(struct tc_session *s, struct tc_table *t, const char *chain)
+static int chain_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain)
 {
 	errno = 0;
 	if (!s->f->delete_chain(chain, t->xh))
-		return tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+		return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 	return 0;
 }
 
-static int chain_policy(struct tc_session *s, struct tc_table *t, const char *chain,
+static int chain_policy(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
 			const char *policy)
 {
 	int rc;
@@ -236,16 +236,16 @@ static int chain_policy(struct tc_session *s, struct tc_table *t, const char *ch
 	errno = 0;
 	if (s->f->set_policy(chain, policy, NULL, t->xh))
 		return 0;
-	rc = tc_fail(s->h, TC_FN_SET_POLICY, errno, NULL);
+	rc = ic_iptc_fail(s->h, IC_IPTC_FN_SET_POLICY, errno, NULL);
 	/* "Bad built-in chain name" for a user chain: it exists, the request is wrong */
 	if (rc == IPTABLES_ENOTFOUND && s->f->is_chain(chain, t->xh))
-		rc = ipt_error(s->h, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
-			       ipt_prog(s->h));
+		rc = ic_error(s->h, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
+			       ic_prog(s->h));
 	return rc;
 }
 
 /* iptables -F without a chain: every chain, built-ins too. */
-static int table_flush(struct tc_session *s, struct tc_table *t)
+static int table_flush(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
 	const char *c;
 	int rc;
@@ -260,73 +260,73 @@ static int table_flush(struct tc_session *s, struct tc_table *t)
 
 /* iptables -X without a chain: every user chain (names copied first: deleting moves the
  * chain iterator). */
-static int table_delete_chains(struct tc_session *s, struct tc_table *t)
+static int table_delete_chains(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
-	struct ipt_strv names = { 0 };
+	struct ic_strv names = { 0 };
 	const char *c;
 	size_t i;
 	int rc = 0;
 
 	for (c = s->f->first_chain(t->xh); c && !rc; c = s->f->next_chain(t->xh))
 		if (!s->f->builtin(c, t->xh))
-			rc = ipt_strv_push(&names, c);
+			rc = ic_strv_push(&names, c);
 	if (rc)
-		rc = ipt_error(s->h, rc, "%s: Memory allocation problem.", ipt_prog(s->h));
+		rc = ic_error(s->h, rc, "%s: Memory allocation problem.", ic_prog(s->h));
 	for (i = 0; i < names.n && !rc; i++)
 		rc = chain_delete(s, t, names.v[i]);
-	ipt_strv_clear(&names);
+	ic_strv_clear(&names);
 	return rc;
 }
 
-static int chain_op(struct tc_session *s, struct tc_table *t, const struct ipt_op *op)
+static int chain_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op)
 {
 	const char *chain = op->chain;
 	int rc;
 
 	switch (op->code) {
-	case IPT_OP_DELETE_NUM:
+	case IC_OP_DELETE_NUM:
 		errno = 0;
 		if (!s->f->delete_num_entry(chain, (unsigned int)op->pos - 1, t->xh))
-			return tc_fail(s->h, TC_FN_DELETE_NUM, errno, NULL);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_DELETE_NUM, errno, NULL);
 		return 0;
-	case IPT_OP_CHAIN_EXISTS:
+	case IC_OP_CHAIN_EXISTS:
 		return s->f->is_chain(chain, t->xh) ? 1 : 0;
-	case IPT_OP_NEW_CHAIN:
+	case IC_OP_NEW_CHAIN:
 		return chain_create(s, t, chain);
-	case IPT_OP_CLEAR_CHAIN:
+	case IC_OP_CLEAR_CHAIN:
 		if (s->f->is_chain(chain, t->xh))
 			return chain_flush(s, t, chain);
 		return chain_create(s, t, chain);
-	case IPT_OP_DELETE_CHAIN:
+	case IC_OP_DELETE_CHAIN:
 		return chain_delete(s, t, chain);
-	case IPT_OP_RENAME_CHAIN:
+	case IC_OP_RENAME_CHAIN:
 		errno = 0;
 		if (!s->f->rename_chain(chain, op->arg, t->xh))
-			return tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 		return 0;
-	case IPT_OP_CLEAR_AND_DELETE_CHAIN:
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		if (!s->f->is_chain(chain, t->xh))
 			return 0;
 		rc = chain_flush(s, t, chain);
 		return rc ? rc : chain_delete(s, t, chain);
-	case IPT_OP_POLICY:
+	case IC_OP_POLICY:
 		return chain_policy(s, t, chain, op->arg);
-	case IPT_OP_CLEAR_ALL:
+	case IC_OP_CLEAR_ALL:
 		return table_flush(s, t);
-	case IPT_OP_DELETE_ALL:
+	case IC_OP_DELETE_ALL:
 		return table_delete_chains(s, t);
 	default:
 		return rule_op(s, t, op);
 	}
 }
 
-int tc_op_apply(struct tc_session *s, const struct ipt_op *op)
+int ic_iptc_op_apply(struct ic_iptc_session *s, const struct ic_op *op)
 {
-	struct tc_table *t;
+	struct ic_iptc_table *t;
 	int rc;
 
-	rc = tc_session_table(s, op->table, &t);
-	if (rc == IPTABLES_ENOTFOUND && op->code == IPT_OP_CHAIN_EXISTS)
+	rc = ic_iptc_session_table(s, op->table, &t);
+	if (rc == IPTABLES_ENOTFOUND && op->code == IC_OP_CHAIN_EXISTS)
 		return 0;	/* no such table: no such chain either */
 	if (rc)
 		return rc;

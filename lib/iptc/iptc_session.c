@@ -9,25 +9,25 @@
 #include <string.h>
 
 #include "iptc_backend.h"
-#include "xt_lock.h"
+#include "../lock.h"
 
-int tc_session_begin(struct tc_session *s, struct iptables *h)
+int ic_iptc_session_begin(struct ic_iptc_session *s, struct iptables *h)
 {
-	char err[IPT_ERRMSG_MAX];
+	char err[IC_ERRMSG_MAX];
 	int fd;
 
 	memset(s, 0, sizeof(*s));
 	s->h = h;
-	s->f = tc_family_of(h->proto);
+	s->f = ic_iptc_family_of(h->proto);
 	s->lockfd = -1;
-	fd = xt_lock_acquire(h->lockfile, h->timeout_s, err, sizeof(err));
+	fd = ic_lock_acquire(h->lockfile, h->timeout_s, err, sizeof(err));
 	if (fd < 0)
-		return ipt_error(h, fd, "%s", err);
+		return ic_error(h, fd, "%s", err);
 	s->lockfd = fd;
 	return 0;
 }
 
-static struct tc_table *table_find(struct tc_session *s, const char *table)
+static struct ic_iptc_table *table_find(struct ic_iptc_session *s, const char *table)
 {
 	size_t i;
 
@@ -37,9 +37,9 @@ static struct tc_table *table_find(struct tc_session *s, const char *table)
 	return NULL;
 }
 
-static struct tc_table *table_add(struct tc_session *s, const char *table)
+static struct ic_iptc_table *table_add(struct ic_iptc_session *s, const char *table)
 {
-	struct tc_table *nt;
+	struct ic_iptc_table *nt;
 	size_t ncap;
 
 	if (s->n == s->cap) {
@@ -59,47 +59,47 @@ static struct tc_table *table_add(struct tc_session *s, const char *table)
 	return nt;
 }
 
-int tc_session_table(struct tc_session *s, const char *table, struct tc_table **out)
+int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct ic_iptc_table **out)
 {
-	struct tc_table *t = table_find(s, table);
+	struct ic_iptc_table *t = table_find(s, table);
 
 	if (!t)
 		t = table_add(s, table);
 	if (!t)
-		return ipt_error(s->h, IPTABLES_ENOMEM, "%s: Memory allocation problem.",
-				 ipt_prog(s->h));
+		return ic_error(s->h, IPTABLES_ENOMEM, "%s: Memory allocation problem.",
+				 ic_prog(s->h));
 	if (!t->xh) {
 		errno = 0;
 		t->xh = s->f->init(table);
 		if (!t->xh)
-			return tc_fail(s->h, TC_FN_INIT, errno, table);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_INIT, errno, table);
 	}
 	*out = t;
 	return 0;
 }
 
-void (*ipt_test_before_commit)(const char *table);
+void (*ic_test_before_commit)(const char *table);
 
-int tc_table_commit(struct tc_session *s, struct tc_table *t)
+int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
 	int ok, err;
 
 	if (!t->xh)
 		return 0;
-	if (ipt_test_before_commit)
-		ipt_test_before_commit(t->name);
+	if (ic_test_before_commit)
+		ic_test_before_commit(t->name);
 	errno = 0;
 	ok = s->f->commit(t->xh);
 	err = errno;
-	tc_table_drop(s, t);
+	ic_iptc_table_drop(s, t);
 	if (ok)
 		return 0;
 	if (err == EAGAIN)
-		return TC_RETRY;
-	return tc_fail(s->h, TC_FN_COMMIT, err, NULL);
+		return IC_IPTC_RETRY;
+	return ic_iptc_fail(s->h, IC_IPTC_FN_COMMIT, err, NULL);
 }
 
-void tc_table_drop(struct tc_session *s, struct tc_table *t)
+void ic_iptc_table_drop(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
 	if (t->xh) {
 		s->f->free(t->xh);
@@ -107,24 +107,24 @@ void tc_table_drop(struct tc_session *s, struct tc_table *t)
 	}
 }
 
-void tc_session_drop(struct tc_session *s)
+void ic_iptc_session_drop(struct ic_iptc_session *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		tc_table_drop(s, &s->tabs[i]);
+		ic_iptc_table_drop(s, &s->tabs[i]);
 }
 
-void tc_session_end(struct tc_session *s)
+void ic_iptc_session_end(struct ic_iptc_session *s)
 {
 	size_t i;
 
-	tc_session_drop(s);
+	ic_iptc_session_drop(s);
 	for (i = 0; i < s->n; i++)
 		free(s->tabs[i].name);
 	free(s->tabs);
 	s->tabs = NULL;
 	s->n = s->cap = 0;
-	xt_lock_release(s->lockfd);
+	ic_lock_release(s->lockfd);
 	s->lockfd = -1;
 }

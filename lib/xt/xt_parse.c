@@ -23,7 +23,7 @@
 
 extern int line;
 
-#define XT_OPTSTRING "-:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x"
+#define IC_XT_OPTSTRING "-:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x"
 
 /* iptables' OPT_* bits, in the order of optflags[] below. */
 enum {
@@ -50,13 +50,13 @@ static const uint8_t inverse_for_options[] = {
 };
 
 struct pstate {
-	const struct tc_family *f;
+	const struct ic_iptc_family *f;
 	bool v6;
 	const char *table, *chain;
 	struct xtc_handle *handle;
 	int argc;
 	char **argv;			/* private writable copy; argv[0] is the program name */
-	struct xt_rule *out;
+	struct ic_xt_rule *out;
 
 	union {
 		struct ipt_entry fw;
@@ -438,7 +438,7 @@ static bool command_default(struct pstate *ps)
 /* A word that is not an option: `!`, or what iptables calls a bad argument. */
 static void command_word(struct pstate *ps)
 {
-	const char *prog = xt_progname();
+	const char *prog = ic_xt_progname();
 
 	if (optarg[0] == '!' && optarg[1] == '\0') {
 		if (ps->invert)
@@ -447,18 +447,18 @@ static void command_word(struct pstate *ps)
 		optarg[0] = '\0';
 		return;
 	}
-	xt_throw(IPTABLES_EINVAL,
+	ic_xt_throw(IPTABLES_EINVAL,
 		 "Bad argument `%s'\nTry `%s -h' or '%s --help' for more information.",
 		 optarg, prog, prog);
 }
 
 static void command_family(struct pstate *ps)
 {
-	const char *prog = xt_progname();
+	const char *prog = ic_xt_progname();
 
 	if ((ps->c == '4') == !ps->v6)
 		return;
-	xt_throw(IPTABLES_EINVAL, "Try `%s -h' or '%s --help' for more information.", prog,
+	ic_xt_throw(IPTABLES_EINVAL, "Try `%s -h' or '%s --help' for more information.", prog,
 		 prog);
 }
 
@@ -703,7 +703,7 @@ static void *alloc_or_throw(size_t size)
 	void *p = calloc(1, size);
 
 	if (!p)
-		xt_throw(IPTABLES_ENOMEM, "%s: out of memory", xt_progname());
+		ic_xt_throw(IPTABLES_ENOMEM, "%s: out of memory", ic_xt_progname());
 	return p;
 }
 
@@ -747,7 +747,7 @@ static void set_addrs(struct pstate *ps, void *e, unsigned int i, unsigned int j
 /* generate_entry() once per (source, destination) pair, in iptables' order. */
 static void build_entries(struct pstate *ps)
 {
-	struct xt_rule *out = ps->out;
+	struct ic_xt_rule *out = ps->out;
 	const struct xtables_rule_match *mp;
 	const struct xt_entry_target *tg = ps->target->t;
 	size_t off = ps->f->entry_size, n, k;
@@ -789,7 +789,7 @@ static int parse_trapped(void *arg)
 {
 	struct pstate *ps = arg;
 
-	while ((ps->c = getopt_long(ps->argc, ps->argv, XT_OPTSTRING, xt_params->opts,
+	while ((ps->c = getopt_long(ps->argc, ps->argv, IC_XT_OPTSTRING, xt_params->opts,
 				    NULL)) != -1) {
 		if (!dispatch(ps))
 			ps->invert = false;
@@ -873,8 +873,8 @@ static char **copy_words(const char *prog, const char *const *spec, int *argc)
 	return argv;
 }
 
-int xt_parse_rule_chain(const struct tc_family *f, const char *table, const char *chain,
-			const char *const *spec, struct xtc_handle *handle, struct xt_rule *out,
+int ic_xt_parse_rule_chain(const struct ic_iptc_family *f, const char *table, const char *chain,
+			const char *const *spec, struct xtc_handle *handle, struct ic_xt_rule *out,
 			char *err, size_t errlen)
 {
 	struct pstate ps;
@@ -894,22 +894,22 @@ int xt_parse_rule_chain(const struct tc_family *f, const char *table, const char
 		snprintf(err, errlen, "%s: out of memory", f->prog);
 		return IPTABLES_ENOMEM;
 	}
-	rc = xt_enter(f->nfproto, err, errlen);
+	rc = ic_xt_enter(f->nfproto, err, errlen);
 	if (rc) {
 		free_words(ps.argv);
 		return rc;
 	}
 	reset_globals();
-	rc = xt_trap_call(parse_trapped, &ps, err, errlen);
+	rc = ic_xt_trap_call(parse_trapped, &ps, err, errlen);
 	release_state(&ps);
-	xt_leave();
+	ic_xt_leave();
 	free_words(ps.argv);
 	if (rc)
-		xt_rule_free(out);
+		ic_xt_rule_free(out);
 	return rc;
 }
 
-void xt_rule_free(struct xt_rule *r)
+void ic_xt_rule_free(struct ic_xt_rule *r)
 {
 	size_t i;
 

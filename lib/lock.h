@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The xtables lock, as iptables-legacy takes it: flock(LOCK_EX) on one file. */
-#ifndef IPT_XT_LOCK_H
-#define IPT_XT_LOCK_H
+#ifndef IC_XT_LOCK_H
+#define IC_XT_LOCK_H
 
-#include "../internal.h"
+#include "internal.h"
 
 /* Open (O_CREAT|O_CLOEXEC, 0600) and flock @path. timeout_s == 0 waits forever; otherwise
  * polls with LOCK_NB (no signals) until @timeout_s seconds have passed.
  * Returns an fd >= 0, or IPTABLES_ELOCK (timeout, message in iptables' wording:
  * "Another app is currently holding the xtables lock. Stopped waiting after %us.")
  * or IPTABLES_ESYS (cannot open) with a message in @err. */
-int xt_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen) IPT_HIDDEN;
-void xt_lock_release(int fd) IPT_HIDDEN;
+int ic_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen) IC_HIDDEN;
+void ic_lock_release(int fd) IC_HIDDEN;
 
 #endif

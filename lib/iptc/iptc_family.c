@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * struct tc_family for IPv4 (libip4tc, iptc_*) and IPv6 (libip6tc, ip6tc_*).
+ * struct ic_iptc_family for IPv4 (libip4tc, iptc_*) and IPv6 (libip6tc, ip6tc_*).
  * The wrappers only convert entry pointers, so both families share one call table.
  */
 #include <libiptc/libiptc.h>
 #include <libiptc/libip6tc.h>
 #include <linux/netfilter/x_tables.h>
 
-#include "tc_family.h"
+#include "iptc_family.h"
 
 /*
  * Defines the entry-typed wrappers of one family: P is the function prefix (iptc / ip6tc),
  * E the entry type (struct ipt_entry / struct ip6t_entry).
  */
-#define TC_WRAPPERS(P, E)							\
+#define IC_IPTC_WRAPPERS(P, E)							\
 static const void *P##_w_first_rule(const char *chain, struct xtc_handle *h)	\
 {										\
 	return P##_first_rule(chain, h);					\
@@ -52,10 +52,10 @@ static int P##_w_delete_entry(const char *chain, const void *e,		\
 	return P##_delete_entry(chain, (const E *)e, mask, h);			\
 }
 
-TC_WRAPPERS(iptc, struct ipt_entry)
-TC_WRAPPERS(ip6tc, struct ip6t_entry)
+IC_IPTC_WRAPPERS(iptc, struct ipt_entry)
+IC_IPTC_WRAPPERS(ip6tc, struct ip6t_entry)
 
-#define TC_FAMILY(P, NF, PROG, E) {						\
+#define IC_IPTC_FAMILY(P, NF, PROG, E) {						\
 	.nfproto = NF,								\
 	.prog = PROG,								\
 	.entry_size = sizeof(E),						\
@@ -87,5 +87,5 @@ TC_WRAPPERS(ip6tc, struct ip6t_entry)
 	.strerror = P##_strerror,						\
 }
 
-const struct tc_family tc_ipv4 = TC_FAMILY(iptc, NFPROTO_IPV4, "iptables", struct ipt_entry);
-const struct tc_family tc_ipv6 = TC_FAMILY(ip6tc, NFPROTO_IPV6, "ip6tables", struct ip6t_entry);
+const struct ic_iptc_family ic_iptc_ipv4 = IC_IPTC_FAMILY(iptc, NFPROTO_IPV4, "iptables", struct ipt_entry);
+const struct ic_iptc_family ic_iptc_ipv6 = IC_IPTC_FAMILY(ip6tc, NFPROTO_IPV6, "ip6tables", struct ip6t_entry);

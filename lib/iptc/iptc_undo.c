@@ -24,10 +24,10 @@
 
 static int nomem(struct iptables *h)
 {
-	return ipt_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ipt_prog(h));
+	return ic_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(h));
 }
 
-int tc_pristine_read(struct tc_session *s, struct tc_pristine *p)
+int ic_iptc_pristine_read(struct ic_iptc_session *s, struct ic_iptc_pristine *p)
 {
 	size_t i;
 
@@ -39,15 +39,15 @@ int tc_pristine_read(struct tc_session *s, struct tc_pristine *p)
 		errno = 0;
 		p->xh[i] = s->f->init(s->tabs[i].name);
 		if (!p->xh[i]) {
-			tc_pristine_free(s, p);
-			return tc_fail(s->h, TC_FN_INIT, errno, s->tabs[i].name);
+			ic_iptc_pristine_free(s, p);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_INIT, errno, s->tabs[i].name);
 		}
 		p->n = i + 1;
 	}
 	return 0;
 }
 
-void tc_pristine_free(struct tc_session *s, struct tc_pristine *p)
+void ic_iptc_pristine_free(struct ic_iptc_session *s, struct ic_iptc_pristine *p)
 {
 	size_t i;
 
@@ -59,18 +59,18 @@ void tc_pristine_free(struct tc_session *s, struct tc_pristine *p)
 	p->n = 0;
 }
 
-static int chain_list(struct tc_session *s, struct xtc_handle *xh, struct ipt_strv *out)
+static int chain_list(struct ic_iptc_session *s, struct xtc_handle *xh, struct ic_strv *out)
 {
 	const char *c;
 
 	for (c = s->f->first_chain(xh); c; c = s->f->next_chain(xh))
-		if (ipt_strv_push(out, c))
+		if (ic_strv_push(out, c))
 			return nomem(s->h);
 	return 0;
 }
 
 /* The target of entry @e (either family): fixed layout after the family header. */
-static struct xt_entry_target *entry_target(const struct tc_family *f, void *e)
+static struct xt_entry_target *entry_target(const struct ic_iptc_family *f, void *e)
 {
 	unsigned int off;
 
@@ -81,7 +81,7 @@ static struct xt_entry_target *entry_target(const struct tc_family *f, void *e)
 	return (struct xt_entry_target *)((char *)e + off);
 }
 
-static unsigned int entry_size(const struct tc_family *f, const void *e)
+static unsigned int entry_size(const struct ic_iptc_family *f, const void *e)
 {
 	if (f->nfproto == NFPROTO_IPV6)
 		return ((const struct ip6t_entry *)e)->next_offset;
@@ -94,7 +94,7 @@ static unsigned int entry_size(const struct tc_family *f, const void *e)
  * input entries to name the chain or verdict instead (iptcc_map_target), which
  * get_target() gives. The counters travel with the entry.
  */
-static int rule_copy(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh,
+static int rule_copy(struct ic_iptc_session *s, struct xtc_handle *old, struct xtc_handle *xh,
 		     const char *chain, const void *e)
 {
 	unsigned int size = entry_size(s->f, e);
@@ -116,13 +116,13 @@ static int rule_copy(struct tc_session *s, struct xtc_handle *old, struct xtc_ha
 	errno = 0;
 	ok = s->f->append_entry(chain, copy, xh);
 	free(copy);
-	return ok ? 0 : tc_fail(s->h, TC_FN_INSERT, errno, NULL);
+	return ok ? 0 : ic_iptc_fail(s->h, IC_IPTC_FN_INSERT, errno, NULL);
 }
 
 /* Empty every chain of @xh and drop the user chains @old does not have. */
-static int clear_current(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh)
+static int clear_current(struct ic_iptc_session *s, struct xtc_handle *old, struct xtc_handle *xh)
 {
-	struct ipt_strv cur = { 0 };
+	struct ic_strv cur = { 0 };
 	const char *c;
 	size_t i;
 	int rc;
@@ -131,7 +131,7 @@ static int clear_current(struct tc_session *s, struct xtc_handle *old, struct xt
 	for (i = 0; !rc && i < cur.n; i++) {
 		errno = 0;
 		if (!s->f->flush_entries(cur.v[i], xh))
-			rc = tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+			rc = ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	for (i = 0; !rc && i < cur.n; i++) {
 		c = cur.v[i];
@@ -139,15 +139,15 @@ static int clear_current(struct tc_session *s, struct xtc_handle *old, struct xt
 			continue;
 		errno = 0;
 		if (!s->f->delete_chain(c, xh))
-			rc = tc_fail(s->h, TC_FN_OTHER, errno, NULL);
+			rc = ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
 	}
-	ipt_strv_clear(&cur);
+	ic_strv_clear(&cur);
 	return rc;
 }
 
 /* Create the chains of @old that @xh lacks and give built-ins their policy and counters. */
-static int chains_restore(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh,
-			  const struct ipt_strv *want)
+static int chains_restore(struct ic_iptc_session *s, struct xtc_handle *old, struct xtc_handle *xh,
+			  const struct ic_strv *want)
 {
 	struct xt_counters cnt;
 	const char *c, *pol;
@@ -160,18 +160,18 @@ static int chains_restore(struct tc_session *s, struct xtc_handle *old, struct x
 			memset(&cnt, 0, sizeof(cnt));
 			pol = s->f->get_policy(c, &cnt, old);
 			if (pol && !s->f->set_policy(c, pol, &cnt, xh))
-				return tc_fail(s->h, TC_FN_SET_POLICY, errno, NULL);
+				return ic_iptc_fail(s->h, IC_IPTC_FN_SET_POLICY, errno, NULL);
 		} else if (!s->f->is_chain(c, xh) && !s->f->create_chain(c, xh)) {
-			return tc_fail(s->h, TC_FN_CREATE_CHAIN, errno, NULL);
+			return ic_iptc_fail(s->h, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
 		}
 	}
 	return 0;
 }
 
 /* Make @xh (the kernel's current table) equal to @old (its pristine copy), in memory. */
-static int rebuild(struct tc_session *s, struct xtc_handle *old, struct xtc_handle *xh)
+static int rebuild(struct ic_iptc_session *s, struct xtc_handle *old, struct xtc_handle *xh)
 {
-	struct ipt_strv want = { 0 };
+	struct ic_strv want = { 0 };
 	const void *e;
 	size_t i;
 	int rc;
@@ -185,38 +185,38 @@ static int rebuild(struct tc_session *s, struct xtc_handle *old, struct xtc_hand
 		for (e = s->f->first_rule(want.v[i], old); e && !rc;
 		     e = s->f->next_rule(e, old))
 			rc = rule_copy(s, old, xh, want.v[i], e);
-	ipt_strv_clear(&want);
+	ic_strv_clear(&want);
 	return rc;
 }
 
 /* Read @t again, rewrite it to @old and commit, retrying on EAGAIN like any commit. */
-static int table_restore(struct tc_session *s, struct tc_table *t, struct xtc_handle *old)
+static int table_restore(struct ic_iptc_session *s, struct ic_iptc_table *t, struct xtc_handle *old)
 {
-	struct tc_table *cur;
+	struct ic_iptc_table *cur;
 	int rc, tries;
 
 	for (tries = 0;; tries++) {
-		rc = tc_session_table(s, t->name, &cur);
+		rc = ic_iptc_session_table(s, t->name, &cur);
 		if (rc)
 			return rc;
 		rc = rebuild(s, old, cur->xh);
 		if (rc) {
-			tc_table_drop(s, cur);
+			ic_iptc_table_drop(s, cur);
 			return rc;
 		}
-		rc = tc_table_commit(s, cur);
-		if (rc != TC_RETRY)
+		rc = ic_iptc_table_commit(s, cur);
+		if (rc != IC_IPTC_RETRY)
 			return rc;
-		if (tries == TC_MAX_RETRIES)
-			return ipt_error(s->h, IPTABLES_ESYS, "%s: %s.", ipt_prog(s->h),
+		if (tries == IC_IPTC_MAX_RETRIES)
+			return ic_error(s->h, IPTABLES_ESYS, "%s: %s.", ic_prog(s->h),
 					 strerror(EAGAIN));
 	}
 }
 
 /* Goes on after a table fails (the others may still be put back); reports the first. */
-int tc_pristine_restore(struct tc_session *s, const struct tc_pristine *p, size_t k)
+int ic_iptc_pristine_restore(struct ic_iptc_session *s, const struct ic_iptc_pristine *p, size_t k)
 {
-	char msg[IPT_ERRMSG_MAX];
+	char msg[IC_ERRMSG_MAX];
 	int rc, first = 0;
 	size_t i;
 
@@ -228,5 +228,5 @@ int tc_pristine_restore(struct tc_session *s, const struct tc_pristine *p, size_
 				 iptables_errmsg(s->h));
 		}
 	}
-	return first ? ipt_error(s->h, first, "%s", msg) : 0;
+	return first ? ic_error(s->h, first, "%s", msg) : 0;
 }

@@ -4,7 +4,7 @@
  * the `-A CHAIN ...` line of `iptables -S` / `iptables -v -S`, and the columns of one row of
  * `iptables -L CHAIN -n -v -x`.
  *
- * Everything runs under the libxtables global lock (xt_enter). Our own text and the
+ * Everything runs under the libxtables global lock (ic_xt_enter). Our own text and the
  * extensions' save/print output all go to stdout while it is captured, so they come out
  * interleaved in the right order.
  */
@@ -383,7 +383,7 @@ static int save_target(const struct ev *v, int nfproto, const char *target_name,
 	return 0;
 }
 
-static int save_rule(const struct tc_family *f, struct xtc_handle *handle, const char *chain,
+static int save_rule(const struct ic_iptc_family *f, struct xtc_handle *handle, const char *chain,
 		     const struct ev *v, bool counters, const char *jump, char *err, size_t errlen)
 {
 	const struct xt_entry_match *m;
@@ -438,7 +438,7 @@ static int save_rule(const struct tc_family *f, struct xtc_handle *handle, const
 }
 
 struct save_call {
-	const struct tc_family *f;
+	const struct ic_iptc_family *f;
 	struct xtc_handle *handle;
 	const char *chain;
 	const struct ev *v;
@@ -456,7 +456,7 @@ static int save_rule_trapped(void *arg)
 			 c->errlen);
 }
 
-static int format_rule(const struct tc_family *f, struct xtc_handle *handle, const char *chain,
+static int format_rule(const struct ic_iptc_family *f, struct xtc_handle *handle, const char *chain,
 		       const void *e, bool counters, const char *jump, char **line, char *err,
 		       size_t errlen)
 {
@@ -464,7 +464,7 @@ static int format_rule(const struct tc_family *f, struct xtc_handle *handle, con
 		.f = f, .handle = handle, .chain = chain, .counters = counters, .jump = jump,
 		.err = err, .errlen = errlen,
 	};
-	struct xt_capture cap;
+	struct ic_xt_capture cap;
 	struct ev v;
 	char *out;
 	int rc;
@@ -474,17 +474,17 @@ static int format_rule(const struct tc_family *f, struct xtc_handle *handle, con
 	if (rc)
 		return rc;
 	call.v = &v;
-	rc = xt_enter(f->nfproto, err, errlen);
+	rc = ic_xt_enter(f->nfproto, err, errlen);
 	if (rc)
 		return rc;
-	if (xt_capture_begin(&cap)) {
-		xt_leave();
+	if (ic_xt_capture_begin(&cap)) {
+		ic_xt_leave();
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return IPTABLES_ENOMEM;
 	}
-	rc = xt_trap_call(save_rule_trapped, &call, err, errlen);
-	out = xt_capture_end(&cap);
-	xt_leave();
+	rc = ic_xt_trap_call(save_rule_trapped, &call, err, errlen);
+	out = ic_xt_capture_end(&cap);
+	ic_xt_leave();
 	if (rc) {
 		free(out);
 		return rc;
@@ -497,13 +497,13 @@ static int format_rule(const struct tc_family *f, struct xtc_handle *handle, con
 	return 0;
 }
 
-int xt_format_rule(const struct tc_family *f, struct xtc_handle *handle, const char *chain,
+int ic_xt_format_rule(const struct ic_iptc_family *f, struct xtc_handle *handle, const char *chain,
 		   const void *e, bool counters, char **line, char *err, size_t errlen)
 {
 	return format_rule(f, handle, chain, e, counters, NULL, line, err, errlen);
 }
 
-int xt_format_parsed(const struct tc_family *f, const char *chain, const struct xt_rule *r,
+int ic_xt_format_parsed(const struct ic_iptc_family *f, const char *chain, const struct ic_xt_rule *r,
 		     size_t i, char **line, char *err, size_t errlen)
 {
 	return format_rule(f, NULL, chain, r->entries[i], false,
@@ -531,7 +531,7 @@ static void print_match(const struct ev *v, int nfproto, const struct xt_entry_m
 		printf("%s ", match->name);
 }
 
-static void print_target(const struct tc_family *f, struct xtc_handle *handle,
+static void print_target(const struct ic_iptc_family *f, struct xtc_handle *handle,
 			 const struct ev *v, const char *targname)
 {
 	const struct xt_entry_target *t = ev_target(v);
@@ -555,7 +555,7 @@ static void print_target(const struct tc_family *f, struct xtc_handle *handle,
 }
 
 struct print_call {
-	const struct tc_family *f;
+	const struct ic_iptc_family *f;
 	struct xtc_handle *handle;
 	const struct ev *v;
 	const char *targname;
@@ -655,11 +655,11 @@ static int stat_columns(const struct ev *v, const char *targname, struct iptable
 	return 0;
 }
 
-int xt_format_stat(const struct tc_family *f, struct xtc_handle *handle, const void *e,
+int ic_xt_format_stat(const struct ic_iptc_family *f, struct xtc_handle *handle, const void *e,
 		   struct iptables_stat *row, char *err, size_t errlen)
 {
 	struct print_call call = { .f = f, .handle = handle, .err = err, .errlen = errlen };
-	struct xt_capture cap;
+	struct ic_xt_capture cap;
 	struct ev v;
 	char *out;
 	int rc;
@@ -675,17 +675,17 @@ int xt_format_stat(const struct tc_family *f, struct xtc_handle *handle, const v
 	rc = stat_columns(&v, call.targname, row);
 	if (rc)
 		goto nomem;
-	rc = xt_enter(f->nfproto, err, errlen);
+	rc = ic_xt_enter(f->nfproto, err, errlen);
 	if (rc)
 		goto fail;
-	if (xt_capture_begin(&cap)) {
-		xt_leave();
+	if (ic_xt_capture_begin(&cap)) {
+		ic_xt_leave();
 		rc = IPTABLES_ENOMEM;
 		goto nomem;
 	}
-	rc = xt_trap_call(print_options, &call, err, errlen);
-	out = xt_capture_end(&cap);
-	xt_leave();
+	rc = ic_xt_trap_call(print_options, &call, err, errlen);
+	out = ic_xt_capture_end(&cap);
+	ic_xt_leave();
 	if (rc) {
 		free(out);
 		goto fail;

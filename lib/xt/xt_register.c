@@ -8,7 +8,7 @@
  * drops the rest for good. We export our own xtables_register_target(s) (and the match
  * variants, for symmetry) from libiptables-c.so: extensions bind to them, we record each
  * target and forward it to libxtables' real function (dlsym(RTLD_NEXT)) when its family is
- * current, and the others later, when xt_enter switches libxtables to their family.
+ * current, and the others later, when ic_xt_enter switches libxtables to their family.
  * Matches are never dropped by family, so they are forwarded at once.
  */
 #include <dlfcn.h>
@@ -17,7 +17,7 @@
 
 #include "xt_internal.h"
 
-#define IPT_EXPORT __attribute__((visibility("default")))
+#define IC_EXPORT __attribute__((visibility("default")))
 
 typedef void (*reg_match_fn)(struct xtables_match *);
 typedef void (*reg_target_fn)(struct xtables_target *);
@@ -31,13 +31,13 @@ static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct tg_rec *recs;
 static size_t nrecs, caprecs;
 
-IPT_EXPORT void xtables_register_match(struct xtables_match *me);
-IPT_EXPORT void xtables_register_matches(struct xtables_match *me, unsigned int n);
-IPT_EXPORT void xtables_register_target(struct xtables_target *me);
-IPT_EXPORT void xtables_register_targets(struct xtables_target *me, unsigned int n);
+IC_EXPORT void xtables_register_match(struct xtables_match *me);
+IC_EXPORT void xtables_register_matches(struct xtables_match *me, unsigned int n);
+IC_EXPORT void xtables_register_target(struct xtables_target *me);
+IC_EXPORT void xtables_register_targets(struct xtables_target *me, unsigned int n);
 
 /* Local aliases: their addresses are ours even when the global symbol resolves elsewhere. */
-extern void xt_own_register_target(struct xtables_target *me)
+extern void ic_xt_own_register_target(struct xtables_target *me)
 	__attribute__((alias("xtables_register_target"), visibility("hidden")));
 
 static reg_match_fn real_match(void)
@@ -58,11 +58,11 @@ static reg_target_fn real_target(void)
 	return fn;
 }
 
-bool xt_register_interposed(void)
+bool ic_xt_register_interposed(void)
 {
 	void *sym = dlsym(RTLD_DEFAULT, "xtables_register_target");
 
-	return sym == (void *)xt_own_register_target && real_target() != NULL;
+	return sym == (void *)ic_xt_own_register_target && real_target() != NULL;
 }
 
 static bool family_current(uint16_t family)
@@ -130,7 +130,7 @@ void xtables_register_targets(struct xtables_target *me, unsigned int n)
 		xtables_register_target(&me[i]);
 }
 
-void xt_register_sync(void)
+void ic_xt_register_sync(void)
 {
 	reg_target_fn fn = real_target();
 	size_t i;

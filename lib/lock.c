@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "xt_lock.h"
+#include "lock.h"
 
 #define POLL_MIN_NS 1000000L	/* 1 ms */
 #define POLL_MAX_NS 50000000L	/* 50 ms */
@@ -64,7 +64,7 @@ static int lock_polling(int fd, int timeout_s)
 	}
 }
 
-int xt_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen)
+int ic_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen)
 {
 	int fd, rc, saved;
 
@@ -90,7 +90,7 @@ int xt_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen)
 	return IPTABLES_ESYS;
 }
 
-void xt_lock_release(int fd)
+void ic_lock_release(int fd)
 {
 	if (fd >= 0)
 		close(fd);

@@ -15,28 +15,28 @@
 
 #include "xt_internal.h"
 
-#ifndef IPT_XTABLES_PKGVERSION
-#define IPT_XTABLES_PKGVERSION "1.8.9"
+#ifndef IC_XTABLES_PKGVERSION
+#define IC_XTABLES_PKGVERSION "1.8.9"
 #endif
 
 /* libxtables exports the global `line` (used by its own exit_err) without declaring it. */
 extern int line;
 
-static pthread_mutex_t xt_mu = PTHREAD_MUTEX_INITIALIZER;
-static bool xt_inited;
+static pthread_mutex_t ic_xt_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool ic_xt_inited;
 static int xt_family = -1;
-static struct xt_trap *xt_trap_cur;
-static int xt_trap_code;		/* code of the last trapped error */
-static FILE *xt_saved_stderr;
-static FILE *xt_sink;
+static struct ic_xt_trap *ic_xt_trap_cur;
+static int ic_xt_trap_code;		/* code of the last trapped error */
+static FILE *ic_xt_saved_stderr;
+static FILE *ic_xt_sink;
 
-static void xt_exit_err(enum xtables_exittype status, const char *msg, ...)
+static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
-static int xt_compat_rev(const char *name, uint8_t rev, int opt);
+static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt);
 
 /* iptables' own option table (iptables/iptables.c), so getopt sees the same long options
  * and abbreviations as the command line tool. */
-struct option xt_base_opts[] = {
+struct option ic_xt_base_opts[] = {
 	{ .name = "append",        .has_arg = 1, .val = 'A' },
 	{ .name = "delete",        .has_arg = 1, .val = 'D' },
 	{ .name = "check",         .has_arg = 1, .val = 'C' },
@@ -77,26 +77,26 @@ struct option xt_base_opts[] = {
 	{ NULL },
 };
 
-struct xtables_globals xt_globals = {
+struct xtables_globals ic_xt_globals = {
 	.option_offset = 0,
 	.program_name = "iptables",
-	.program_version = IPT_XTABLES_PKGVERSION " (legacy)",
-	.orig_opts = xt_base_opts,
-	.opts = xt_base_opts,
-	.exit_err = xt_exit_err,
-	.compat_rev = xt_compat_rev,
+	.program_version = IC_XTABLES_PKGVERSION " (legacy)",
+	.orig_opts = ic_xt_base_opts,
+	.opts = ic_xt_base_opts,
+	.exit_err = ic_xt_exit_err,
+	.compat_rev = ic_xt_compat_rev,
 };
 
-const char *xt_progname(void)
+const char *ic_xt_progname(void)
 {
 	return xt_family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 }
 
-void xt_version(int *major, int *minor, int *patch)
+void ic_xt_version(int *major, int *minor, int *patch)
 {
 	int a = 0, b = 0, c = 0;
 
-	sscanf(IPT_XTABLES_PKGVERSION, "%d.%d.%d", &a, &b, &c);
+	sscanf(IC_XTABLES_PKGVERSION, "%d.%d.%d", &a, &b, &c);
 	*major = a;
 	*minor = b;
 	*patch = c;
@@ -104,23 +104,23 @@ void xt_version(int *major, int *minor, int *patch)
 
 /* ---- traps ---- */
 
-void xt_trap_push(struct xt_trap *t, char *err, size_t errlen)
+void ic_xt_trap_push(struct ic_xt_trap *t, char *err, size_t errlen)
 {
-	t->prev = xt_trap_cur;
+	t->prev = ic_xt_trap_cur;
 	t->err = err;
 	t->errlen = errlen;
-	xt_trap_cur = t;
+	ic_xt_trap_cur = t;
 }
 
-void xt_trap_pop(struct xt_trap *t)
+void ic_xt_trap_pop(struct ic_xt_trap *t)
 {
-	if (xt_trap_cur == t)
-		xt_trap_cur = t->prev;
+	if (ic_xt_trap_cur == t)
+		ic_xt_trap_cur = t->prev;
 }
 
-static __attribute__((noreturn)) void trap_jump(struct xt_trap *t)
+static __attribute__((noreturn)) void trap_jump(struct ic_xt_trap *t)
 {
-	xt_trap_cur = t->prev;
+	ic_xt_trap_cur = t->prev;
 	longjmp(t->jb, 1);
 }
 
@@ -132,34 +132,34 @@ static void strip_newlines(char *s)
 		s[--n] = '\0';
 }
 
-void xt_throw(int code, const char *fmt, ...)
+void ic_xt_throw(int code, const char *fmt, ...)
 {
-	struct xt_trap *t = xt_trap_cur;
+	struct ic_xt_trap *t = ic_xt_trap_cur;
 	va_list ap;
 
 	if (!t)
-		abort();	/* a bug of ours: xt_throw outside a trap */
+		abort();	/* a bug of ours: ic_xt_throw outside a trap */
 	va_start(ap, fmt);
 	if (t->err && t->errlen) {
 		vsnprintf(t->err, t->errlen, fmt, ap);
 		strip_newlines(t->err);
 	}
 	va_end(ap);
-	xt_trap_code = code;
+	ic_xt_trap_code = code;
 	trap_jump(t);
 }
 
 /* As libxtables' basic_exit_err, which iptables-legacy uses, but into the trap's buffer. */
-static void xt_exit_err(enum xtables_exittype status, const char *msg, ...)
+static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 {
-	struct xt_trap *t = xt_trap_cur;
-	const char *prog = xt_globals.program_name;
-	char buf[XT_ERRBUF * 2];
+	struct ic_xt_trap *t = ic_xt_trap_cur;
+	const char *prog = ic_xt_globals.program_name;
+	char buf[IC_XT_ERRBUF * 2];
 	size_t n;
 	va_list ap;
 
 	va_start(ap, msg);
-	n = snprintf(buf, sizeof(buf), "%s v%s: ", prog, xt_globals.program_version);
+	n = snprintf(buf, sizeof(buf), "%s v%s: ", prog, ic_xt_globals.program_version);
 	if (n < sizeof(buf))
 		vsnprintf(buf + n, sizeof(buf) - n, msg, ap);
 	va_end(ap);
@@ -174,26 +174,26 @@ static void xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 
 	if (!t) {
 		/* libxtables used outside our traps (never by us): behave as libxtables would. */
-		fprintf(xt_saved_stderr ? xt_saved_stderr : stderr, "%s\n", buf);
+		fprintf(ic_xt_saved_stderr ? ic_xt_saved_stderr : stderr, "%s\n", buf);
 		exit(status);
 	}
 	if (t->err && t->errlen)
 		snprintf(t->err, t->errlen, "%s", buf);
-	xt_trap_code = status == OTHER_PROBLEM && strstr(buf, "alloc") ? IPTABLES_ENOMEM
+	ic_xt_trap_code = status == OTHER_PROBLEM && strstr(buf, "alloc") ? IPTABLES_ENOMEM
 								       : IPTABLES_EINVAL;
 	trap_jump(t);
 }
 
-int xt_trap_call(int (*fn)(void *arg), void *arg, char *err, size_t errlen)
+int ic_xt_trap_call(int (*fn)(void *arg), void *arg, char *err, size_t errlen)
 {
-	struct xt_trap t;
+	struct ic_xt_trap t;
 	int rc;
 
-	xt_trap_push(&t, err, errlen);
+	ic_xt_trap_push(&t, err, errlen);
 	if (setjmp(t.jb))
-		return xt_trap_code;
+		return ic_xt_trap_code;
 	rc = fn(arg);
-	xt_trap_pop(&t);
+	ic_xt_trap_pop(&t);
 	return rc;
 }
 
@@ -201,7 +201,7 @@ int xt_trap_call(int (*fn)(void *arg), void *arg, char *err, size_t errlen)
  * libxtables' xtables_compatible_revision, minus its exit() and stderr output: asks the
  * kernel whether it supports @rev of extension @name.
  */
-static int xt_compat_rev(const char *name, uint8_t rev, int opt)
+static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 {
 	struct xt_get_revision r;
 	socklen_t s = sizeof(r);
@@ -235,12 +235,12 @@ static FILE *get_sink(void)
 {
 	static const cookie_io_functions_t io = { .write = sink_write };
 
-	if (!xt_sink)
-		xt_sink = fopencookie(NULL, "w", io);
-	return xt_sink;
+	if (!ic_xt_sink)
+		ic_xt_sink = fopencookie(NULL, "w", io);
+	return ic_xt_sink;
 }
 
-int xt_enter(int nfproto, char *err, size_t errlen)
+int ic_xt_enter(int nfproto, char *err, size_t errlen)
 {
 	FILE *sink;
 
@@ -248,9 +248,9 @@ int xt_enter(int nfproto, char *err, size_t errlen)
 		snprintf(err, errlen, "unsupported address family %d", nfproto);
 		return IPTABLES_EUNSUPPORTED;
 	}
-	pthread_mutex_lock(&xt_mu);
-	if (xt_inited && xt_family != nfproto && !xt_register_interposed()) {
-		pthread_mutex_unlock(&xt_mu);
+	pthread_mutex_lock(&ic_xt_mu);
+	if (ic_xt_inited && xt_family != nfproto && !ic_xt_register_interposed()) {
+		pthread_mutex_unlock(&ic_xt_mu);
 		snprintf(err, errlen,
 			 "libxtables cannot serve both IPv4 and IPv6 in this process: "
 			 "xtables_register_target is not interposed by libiptables-c");
@@ -258,48 +258,48 @@ int xt_enter(int nfproto, char *err, size_t errlen)
 	}
 	sink = get_sink();
 	if (!sink) {
-		pthread_mutex_unlock(&xt_mu);
+		pthread_mutex_unlock(&ic_xt_mu);
 		snprintf(err, errlen, "out of memory");
 		return IPTABLES_ENOMEM;
 	}
 	fflush(stderr);
-	xt_saved_stderr = stderr;
+	ic_xt_saved_stderr = stderr;
 	stderr = sink;
 
-	if (!xt_inited) {
+	if (!ic_xt_inited) {
 		xtables_init();
 		xtables_set_nfproto(nfproto);
-		xt_globals.exit_err = xt_exit_err;
-		xtables_set_params(&xt_globals);
-		xt_inited = true;
+		ic_xt_globals.exit_err = ic_xt_exit_err;
+		xtables_set_params(&ic_xt_globals);
+		ic_xt_inited = true;
 		xt_family = nfproto;
-		xt_register_sync();
+		ic_xt_register_sync();
 	} else if (xt_family != nfproto) {
 		xtables_set_nfproto(nfproto);
 		xt_family = nfproto;
-		xt_register_sync();
+		ic_xt_register_sync();
 	}
-	xt_params = &xt_globals;
-	xt_globals.program_name = xt_progname();
-	xt_trap_cur = NULL;
+	xt_params = &ic_xt_globals;
+	ic_xt_globals.program_name = ic_xt_progname();
+	ic_xt_trap_cur = NULL;
 	line = -1;
 	return 0;
 }
 
-void xt_leave(void)
+void ic_xt_leave(void)
 {
 	fflush(stderr);
-	if (xt_saved_stderr) {
-		stderr = xt_saved_stderr;
-		xt_saved_stderr = NULL;
+	if (ic_xt_saved_stderr) {
+		stderr = ic_xt_saved_stderr;
+		ic_xt_saved_stderr = NULL;
 	}
-	xt_trap_cur = NULL;
-	pthread_mutex_unlock(&xt_mu);
+	ic_xt_trap_cur = NULL;
+	pthread_mutex_unlock(&ic_xt_mu);
 }
 
 /* ---- stdout capture ---- */
 
-int xt_capture_begin(struct xt_capture *c)
+int ic_xt_capture_begin(struct ic_xt_capture *c)
 {
 	memset(c, 0, sizeof(*c));
 	fflush(stdout);
@@ -311,7 +311,7 @@ int xt_capture_begin(struct xt_capture *c)
 	return 0;
 }
 
-char *xt_capture_end(struct xt_capture *c)
+char *ic_xt_capture_end(struct ic_xt_capture *c)
 {
 	char *s;
 	int bad;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libip4tc and libip6tc behind one table of functions, so callers are family-agnostic. */
-#ifndef IPT_TC_FAMILY_H
-#define IPT_TC_FAMILY_H
+#ifndef IC_TC_FAMILY_H
+#define IC_TC_FAMILY_H
 
 #include <stddef.h>
 #include <libiptc/xtcshared.h>
@@ -12,7 +12,7 @@
 /* Entries are struct ipt_entry or struct ip6t_entry; both keep the layout
  * { family header; unsigned int nfcache; __u16 target_offset; __u16 next_offset; ...;
  *   struct xt_counters counters; unsigned char elems[0]; } after the family header. */
-struct tc_family {
+struct ic_iptc_family {
 	int nfproto;			/* NFPROTO_IPV4 / NFPROTO_IPV6 */
 	const char *prog;		/* "iptables" / "ip6tables" */
 	size_t entry_size;		/* sizeof(struct ipt_entry) / sizeof(struct ip6t_entry) */
@@ -52,12 +52,12 @@ struct tc_family {
 	const char *(*strerror)(int err);
 };
 
-extern const struct tc_family tc_ipv4 IPT_HIDDEN;
-extern const struct tc_family tc_ipv6 IPT_HIDDEN;
+extern const struct ic_iptc_family ic_iptc_ipv4 IC_HIDDEN;
+extern const struct ic_iptc_family ic_iptc_ipv6 IC_HIDDEN;
 
-static inline const struct tc_family *tc_family_of(enum iptables_proto p)
+static inline const struct ic_iptc_family *ic_iptc_family_of(enum iptables_proto p)
 {
-	return p == IPTABLES_IPV6 ? &tc_ipv6 : &tc_ipv4;
+	return p == IPTABLES_IPV6 ? &ic_iptc_ipv6 : &ic_iptc_ipv4;
 }
 
 #endif
