@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 #include "txn.h"
 
 bool ic_op_mutates(enum ic_opcode code)
@@ -26,41 +26,43 @@ static bool op_has_pos(enum ic_opcode c)
 	       c == IC_OP_DELETE_NUM;
 }
 
-static int check_op(struct iptables *h, const struct ic_op *op)
+static int check_op(struct ic_ctx *cx, const struct ic_op *op)
 {
 	bool whole_table = op->code == IC_OP_CLEAR_ALL || op->code == IC_OP_DELETE_ALL;
-	int rc = ic_check_table(h, op->table);
+	int rc = ic_check_table(cx, op->table);
 
 	if (!rc && !whole_table)
-		rc = ic_check_chain(h, op->chain);
+		rc = ic_check_chain(cx, op->chain);
 	if (!rc && op->code == IC_OP_RENAME_CHAIN)
-		rc = ic_check_chain(h, op->arg);
+		rc = op->arg ? ic_check_chain(cx, op->arg)
+			     : ic_error(cx, IPTABLES_EINVAL, "NULL chain name");
 	if (!rc && op->code == IC_OP_POLICY)
-		rc = op->arg ? ic_check_word(h, op->arg)
-			     : ic_error(h, IPTABLES_EINVAL, "NULL policy target");
+		rc = op->arg ? ic_check_word(cx, op->arg)
+			     : ic_error(cx, IPTABLES_EINVAL, "NULL policy target");
 	if (!rc && op_has_spec(op->code))
-		rc = ic_check_spec(h, op->spec);
+		rc = ic_check_spec(cx, op->spec);
 	if (!rc && op_has_pos(op->code) && op->pos < 1)
-		rc = ic_param_error(h, "Invalid rule number `%d'", op->pos);
+		rc = ic_param_error(cx, "Invalid rule number `%d'", op->pos);
 	return rc;
 }
 
 static int run_op(struct iptables *h, const struct ic_op *op)
 {
+	struct ic_oplog log;
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
-	pthread_mutex_lock(&h->mu);
-	rc = check_op(h, op);
+	ic_call_begin(h, &err);
+	rc = check_op(&h->cx, op);
 	if (!rc) {
 		if (h->in_txn && ic_op_mutates(op->code))
 			rc = ic_txn_add(h, op);
 		else
-			rc = h->be->apply(h, op);
+			rc = h->be->apply(&h->cx, op, ic_txn_pending(h, &log));
 	}
-	pthread_mutex_unlock(&h->mu);
-	return rc;
+	return ic_call_end(h, rc);
 }
 
 static int rule_op(iptables *h, enum ic_opcode code, const char *table, const char *chain,
@@ -80,38 +82,41 @@ static int chain_op(iptables *h, enum ic_opcode code, const char *table, const c
 
 /* ---- handle ---- */
 
-static const struct ic_backend *backend_ops(enum iptables_backend b)
+/* AUTO: the backend that ranks highest here (backend.h); ties go to the registry's order. */
+static const struct ic_backend *choose_backend(const struct ic_ctx *cx)
 {
-	return b == IPTABLES_BACKEND_LIBIPTC ? &ic_backend_libiptc : &ic_backend_exec;
+	const struct ic_backend *best = NULL;
+	enum ic_rank best_rank = IC_RANK_NO, r;
+
+	for (const struct ic_backend *const *b = ic_backends; *b; b++) {
+		r = (*b)->probe(cx);
+		if (r > best_rank) {
+			best = *b;
+			best_rank = r;
+		}
+	}
+	return best;
 }
 
-/*
- * AUTO: ask the system's iptables what it is. nf_tables -> exec (libiptc cannot see those
- * rules); legacy or no binary at all -> libiptc when legacy tables are reachable.
- */
-static int choose_backend(struct iptables *h)
+static int open_backend(struct iptables *h, const struct iptables_options *opts)
 {
-	int rc;
-
-	h->backend = IPTABLES_BACKEND_EXEC;
-	h->be = &ic_backend_exec;
-	rc = h->be->open(h);
-	if (rc == 0 && strcmp(h->mode, "nf_tables") == 0)
-		return 0;
-	if (!ic_libiptc_usable(h->proto))
-		return rc;
-	if (rc == 0)
-		h->be->close(h);
-	free(h->path);
-	h->path = NULL;
-	h->backend = IPTABLES_BACKEND_LIBIPTC;
-	h->be = &ic_backend_libiptc;
-	return h->be->open(h);
+	if (opts->backend != IPTABLES_BACKEND_AUTO)
+		h->be = ic_backend_find(opts->backend);
+	else if (opts->path)
+		h->be = ic_backend_find(IPTABLES_BACKEND_EXEC);	/* a binary was named */
+	else
+		h->be = choose_backend(&h->cx);
+	if (!h->be)
+		return ic_error(&h->cx, opts->backend ? IPTABLES_EUNSUPPORTED : IPTABLES_ENOTFOUND,
+				"no iptables backend can run here");
+	h->backend = h->be->id;
+	return h->be->open(&h->cx);
 }
 
 IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opts)
 {
 	struct iptables_options def = { 0 };
+	struct ic_err err = { 0 };
 	struct iptables *h;
 	int rc;
 
@@ -121,37 +126,31 @@ IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opt
 	if (!opts)
 		opts = &def;
 	if ((opts->proto && opts->proto != IPTABLES_IPV4 && opts->proto != IPTABLES_IPV6) ||
-	    opts->backend > IPTABLES_BACKEND_EXEC || opts->timeout_s < 0)
+	    opts->timeout_s < 0 ||
+	    (opts->backend != IPTABLES_BACKEND_AUTO && !ic_backend_find(opts->backend)))
 		return IPTABLES_EINVAL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return IPTABLES_ENOMEM;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_mutex_init(&h->err_mu, NULL);
-	h->proto = opts->proto ? opts->proto : IPTABLES_IPV4;
-	h->timeout_s = opts->timeout_s;
-	h->lockfile = ic_resolve_lockfile(opts->lockfile);
-	h->path = opts->path ? strdup(opts->path) : NULL;
-	if (!h->lockfile || (opts->path && !h->path)) {
+	h->cx.proto = opts->proto ? opts->proto : IPTABLES_IPV4;
+	h->cx.timeout_s = opts->timeout_s;
+	h->cx.lockfile = ic_resolve_lockfile(opts->lockfile);
+	h->cx.path = opts->path ? strdup(opts->path) : NULL;
+	h->cx.err = &err;
+	if (!h->cx.lockfile || (opts->path && !h->cx.path))
 		rc = IPTABLES_ENOMEM;
-		goto fail;
+	else
+		rc = open_backend(h, opts);
+	h->cx.err = NULL;
+	if (rc) {
+		h->be = NULL;
+		iptables_free(h);
+		return rc;
 	}
-	if (opts->backend == IPTABLES_BACKEND_AUTO && !opts->path) {
-		rc = choose_backend(h);
-	} else {
-		h->backend = opts->backend == IPTABLES_BACKEND_LIBIPTC ? IPTABLES_BACKEND_LIBIPTC
-								       : IPTABLES_BACKEND_EXEC;
-		h->be = backend_ops(h->backend);
-		rc = h->be->open(h);
-	}
-	if (rc)
-		goto fail;
 	*out = h;
 	return 0;
-fail:
-	h->be = NULL;
-	iptables_free(h);
-	return rc;
 }
 
 IPTABLES_API void iptables_free(iptables *h)
@@ -160,9 +159,9 @@ IPTABLES_API void iptables_free(iptables *h)
 		return;
 	ic_txn_clear(h);
 	if (h->be)
-		h->be->close(h);
-	free(h->path);
-	free(h->lockfile);
+		h->be->close(&h->cx);
+	free(h->cx.path);
+	free((char *)h->cx.lockfile);
 	ic_errslots_free(h);
 	pthread_mutex_destroy(&h->mu);
 	pthread_mutex_destroy(&h->err_mu);
@@ -171,7 +170,7 @@ IPTABLES_API void iptables_free(iptables *h)
 
 IPTABLES_API enum iptables_proto iptables_proto(const iptables *h)
 {
-	return h ? h->proto : IPTABLES_IPV4;
+	return h ? h->cx.proto : IPTABLES_IPV4;
 }
 
 IPTABLES_API enum iptables_backend iptables_backend(const iptables *h)
@@ -184,17 +183,17 @@ IPTABLES_API int iptables_version(const iptables *h, int *major, int *minor, int
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (major)
-		*major = h->ver_major;
+		*major = h->cx.ver_major;
 	if (minor)
-		*minor = h->ver_minor;
+		*minor = h->cx.ver_minor;
 	if (patch)
-		*patch = h->ver_patch;
+		*patch = h->cx.ver_patch;
 	return 0;
 }
 
 IPTABLES_API const char *iptables_mode(const iptables *h)
 {
-	return h ? h->mode : "";
+	return h ? h->cx.mode : "";
 }
 
 /* ---- rules ---- */
@@ -273,8 +272,6 @@ IPTABLES_API int iptables_clear_chain(iptables *h, const char *table, const char
 IPTABLES_API int iptables_rename_chain(iptables *h, const char *table, const char *old,
 				       const char *new_name)
 {
-	if (!new_name)
-		return h ? ic_error(h, IPTABLES_EINVAL, "NULL chain name") : IPTABLES_EINVAL;
 	return chain_op(h, IC_OP_RENAME_CHAIN, table, old, new_name);
 }
 
@@ -302,7 +299,5 @@ IPTABLES_API int iptables_delete_all(iptables *h, const char *table)
 IPTABLES_API int iptables_change_policy(iptables *h, const char *table, const char *chain,
 					const char *target)
 {
-	if (!target)
-		return h ? ic_error(h, IPTABLES_EINVAL, "NULL policy target") : IPTABLES_EINVAL;
 	return chain_op(h, IC_OP_POLICY, table, chain, target);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 
 struct ic_errslot {
 	pthread_t tid;
@@ -58,63 +58,37 @@ static struct ic_errslot *slot_get(struct iptables *h, bool create)
 	return s;
 }
 
-static int record(struct iptables *h, int code, int exit_status, const char *fmt, va_list ap)
+void ic_errslot_record(struct iptables *h, const struct ic_err *e)
 {
 	struct ic_errslot *s;
-	size_t len;
 
 	pthread_mutex_lock(&h->err_mu);
 	s = slot_get(h, true);
 	if (s) {
-		vsnprintf(s->msg, sizeof(s->msg), fmt, ap);
-		len = strlen(s->msg);
-		while (len && s->msg[len - 1] == '\n')
-			s->msg[--len] = '\0';
-		s->exit_status = exit_status;
+		memcpy(s->msg, e->msg, sizeof(s->msg));
+		s->exit_status = e->exit_status;
 	}
 	pthread_mutex_unlock(&h->err_mu);
-	return code;
 }
 
-int ic_verror(struct iptables *h, int code, const char *fmt, va_list ap)
+void ic_call_begin(struct iptables *h, struct ic_err *e)
 {
-	return record(h, code, 0, fmt, ap);
+	e->code = 0;
+	e->exit_status = 0;
+	e->msg[0] = '\0';
+	pthread_mutex_lock(&h->mu);
+	h->cx.err = e;
 }
 
-int ic_error(struct iptables *h, int code, const char *fmt, ...)
+int ic_call_end(struct iptables *h, int rc)
 {
-	va_list ap;
+	struct ic_err *e = h->cx.err;
 
-	va_start(ap, fmt);
-	record(h, code, 0, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static int error_exit_fmt(struct iptables *h, int code, int exit_status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	record(h, code, exit_status, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-int ic_error_exit(struct iptables *h, int code, int exit_status, const char *msg)
-{
-	return error_exit_fmt(h, code, exit_status, "%s", msg ? msg : "");
-}
-
-void ic_error_set_exit_status(struct iptables *h, int exit_status)
-{
-	struct ic_errslot *s;
-
-	pthread_mutex_lock(&h->err_mu);
-	s = slot_get(h, false);
-	if (s)
-		s->exit_status = exit_status;
-	pthread_mutex_unlock(&h->err_mu);
+	h->cx.err = NULL;
+	if (rc < 0)
+		ic_errslot_record(h, e);
+	pthread_mutex_unlock(&h->mu);
+	return rc;
 }
 
 IPTABLES_API const char *iptables_errmsg(const iptables *ch)

@@ -3,19 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "core.h"
 
-static int begin_read(struct iptables *h, const char *table, const char *chain, bool need_chain)
+/* Inside ic_call_begin/end: the table and chain names are checked. */
+static int check_names(struct iptables *h, const char *table, const char *chain, bool need_chain)
 {
-	int rc;
+	int rc = ic_check_table(&h->cx, table);
 
-	pthread_mutex_lock(&h->mu);
-	rc = ic_check_table(h, table);
 	if (!rc && (chain || need_chain))
-		rc = ic_check_chain(h, chain);
-	if (rc)
-		pthread_mutex_unlock(&h->mu);
+		rc = ic_check_chain(&h->cx, chain);
 	return rc;
+}
+
+/* A NULL output pointer is refused before the call starts. */
+static int null_output(iptables *h)
+{
+	struct ic_err err;
+
+	ic_call_begin(h, &err);
+	return ic_call_end(h, ic_error(&h->cx, IPTABLES_EINVAL, "NULL output argument"));
 }
 
 static int hand_out(struct ic_strv *s, int rc, char ***lines, size_t *n)
@@ -39,20 +45,21 @@ static int list_common(iptables *h, const char *table, const char *chain, bool c
 		       char ***lines, size_t *n)
 {
 	struct ic_strv s = { 0 };
+	struct ic_oplog log;
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!lines || !n)
-		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return null_output(h);
 	*lines = NULL;
 	*n = 0;
-	rc = begin_read(h, table, chain, false);
-	if (rc)
-		return rc;
-	rc = h->be->list(h, table, chain, counters, &s);
-	pthread_mutex_unlock(&h->mu);
-	return hand_out(&s, rc, lines, n);
+	ic_call_begin(h, &err);
+	rc = check_names(h, table, chain, false);
+	if (!rc)
+		rc = h->be->list(&h->cx, ic_txn_pending(h, &log), table, chain, counters, &s);
+	return ic_call_end(h, hand_out(&s, rc, lines, n));
 }
 
 IPTABLES_API int iptables_list(iptables *h, const char *table, const char *chain, char ***lines,
@@ -71,78 +78,76 @@ IPTABLES_API int iptables_list_by_id(iptables *h, const char *table, const char 
 				     char **line)
 {
 	struct ic_strv s = { 0 };
+	struct ic_oplog log;
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!line)
-		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return null_output(h);
 	*line = NULL;
-	rc = begin_read(h, table, chain, true);
-	if (rc)
-		return rc;
-	if (pos < 1) {
-		pthread_mutex_unlock(&h->mu);
-		return ic_param_error(h, "Invalid rule number `%d'", pos);
-	}
-	rc = h->be->list(h, table, chain, false, &s);
-	pthread_mutex_unlock(&h->mu);
-	if (rc)
-		goto out;
+	ic_call_begin(h, &err);
+	rc = check_names(h, table, chain, true);
+	if (!rc && pos < 1)
+		rc = ic_param_error(&h->cx, "Invalid rule number `%d'", pos);
+	if (!rc)
+		rc = h->be->list(&h->cx, ic_txn_pending(h, &log), table, chain, false, &s);
 	/* line 0 is the chain's -P / -N line */
-	if ((size_t)pos >= s.n) {
-		rc = ic_error(h, IPTABLES_ENOTFOUND, "%s: Index of rule too big (%d > %zu).",
-			       ic_prog(h), pos, s.n ? s.n - 1 : 0);
-		goto out;
+	if (!rc && (size_t)pos >= s.n)
+		rc = ic_error(&h->cx, IPTABLES_ENOTFOUND, "%s: Index of rule too big (%d > %zu).",
+			      ic_prog(&h->cx), pos, s.n ? s.n - 1 : 0);
+	if (!rc) {
+		*line = s.v[pos];
+		s.v[pos] = NULL;
 	}
-	*line = s.v[pos];
-	s.v[pos] = strdup("");
-out:
 	ic_strv_clear(&s);
-	return rc;
+	return ic_call_end(h, rc);
 }
 
 IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***chains, size_t *n)
 {
 	struct ic_strv s = { 0 };
+	struct ic_oplog log;
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!chains || !n)
-		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return null_output(h);
 	*chains = NULL;
 	*n = 0;
-	rc = begin_read(h, table, NULL, false);
-	if (rc)
-		return rc;
-	rc = h->be->list_chains(h, table, &s);
-	pthread_mutex_unlock(&h->mu);
-	return hand_out(&s, rc, chains, n);
+	ic_call_begin(h, &err);
+	rc = check_names(h, table, NULL, false);
+	if (!rc)
+		rc = h->be->list_chains(&h->cx, ic_txn_pending(h, &log), table, &s);
+	return ic_call_end(h, hand_out(&s, rc, chains, n));
 }
 
 IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chain,
 				struct iptables_stat **stats, size_t *n)
 {
 	struct ic_statv s = { 0 };
+	struct ic_oplog log;
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	if (!stats || !n)
-		return ic_error(h, IPTABLES_EINVAL, "NULL output argument");
+		return null_output(h);
 	*stats = NULL;
 	*n = 0;
-	rc = begin_read(h, table, chain, true);
-	if (rc)
-		return rc;
-	rc = h->be->stats(h, table, chain, &s);
-	pthread_mutex_unlock(&h->mu);
+	ic_call_begin(h, &err);
+	rc = check_names(h, table, chain, true);
+	if (!rc)
+		rc = h->be->stats(&h->cx, ic_txn_pending(h, &log), table, chain, &s);
 	if (rc) {
 		ic_statv_clear(&s);
-		return rc;
+	} else {
+		*stats = s.v;
+		*n = s.n;
 	}
-	*stats = s.v;
-	*n = s.n;
-	return 0;
+	return ic_call_end(h, rc);
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "txn.h"
 
 /* 1 when @cur (a chain listing: -P/-N line, then rules) equals @want, else 0. */
@@ -29,11 +28,11 @@ static int in_sync(struct iptables *h, const char *table, const char *chain,
 	struct ic_strv cur = { 0 }, want = { 0 };
 	int rc;
 
-	rc = h->be->list(h, table, chain, false, &cur);
+	rc = h->be->list(&h->cx, NULL, table, chain, false, &cur);
 	if (rc == IPTABLES_ENOTFOUND)
 		return 0;
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = ic_canonical_rule(h, table, chain, specs[i], &want);
+		rc = ic_canonical_rule(&h->cx, table, chain, specs[i], &want);
 	if (!rc)
 		rc = same_rules(&cur, &want);
 	else if (rc == IPTABLES_EUNSUPPORTED)
@@ -61,12 +60,12 @@ static int rewrite(struct iptables *h, const char *table, const char *chain,
 	}
 	ops = calloc(n + 1, sizeof(*ops));
 	if (!ops)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(&h->cx, IPTABLES_ENOMEM, "out of memory");
 	ops[0] = clear;
 	for (size_t i = 0; i < n; i++)
 		ops[i + 1] = (struct ic_op){ .code = IC_OP_APPEND, .table = table, .chain = chain,
 					      .spec = specs[i] };
-	rc = h->be->commit(h, ops, n + 1);
+	rc = h->be->commit(&h->cx, &(struct ic_oplog){ .ops = ops, .n = n + 1 });
 	free(ops);
 	return rc;
 }
@@ -74,18 +73,19 @@ static int rewrite(struct iptables *h, const char *table, const char *chain,
 IPTABLES_API int iptables_sync_chain(iptables *h, const char *table, const char *chain,
 				     const char *const *const *specs, size_t n)
 {
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
-	pthread_mutex_lock(&h->mu);
-	rc = ic_check_table(h, table);
+	ic_call_begin(h, &err);
+	rc = ic_check_table(&h->cx, table);
 	if (!rc)
-		rc = ic_check_chain(h, chain);
+		rc = ic_check_chain(&h->cx, chain);
 	if (!rc && n && !specs)
-		rc = ic_error(h, IPTABLES_EINVAL, "NULL rule list");
+		rc = ic_error(&h->cx, IPTABLES_EINVAL, "NULL rule list");
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = ic_check_spec(h, specs[i]);
+		rc = ic_check_spec(&h->cx, specs[i]);
 	/* inside a transaction the kernel's state is not what commit will see: always rewrite */
 	if (!rc && !h->in_txn)
 		rc = in_sync(h, table, chain, specs, n);
@@ -93,6 +93,5 @@ IPTABLES_API int iptables_sync_chain(iptables *h, const char *table, const char 
 		rc = rewrite(h, table, chain, specs, n) ?: 1;
 	else if (rc == 1)
 		rc = 0;
-	pthread_mutex_unlock(&h->mu);
-	return rc;
+	return ic_call_end(h, rc);
 }

@@ -4,71 +4,14 @@
  * copies, the caller's buffers may go away); commit hands the whole log to the backend, which
  * applies it as one update per table, or not at all.
  *
- * Everything a transaction keeps (op copies, the backend's cached parses) lives in one bump
- * arena freed at commit or rollback: tens of thousands of small long-lived chunks spread
- * through the heap would slow down every malloc the parser makes meanwhile.
+ * Everything a transaction keeps (op copies, the backend's cached parses) lives in one
+ * arena (arena.h) freed at commit or rollback.
  */
-#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
-#include "internal.h"
+#include "core.h"
 #include "txn.h"
-
-#define ARENA_CHUNK (1024 * 1024)
-
-struct ic_arena_chunk {
-	struct ic_arena_chunk *next;
-	size_t used, size, mapped;
-	alignas(max_align_t) unsigned char data[];
-};
-
-/* Populated in one call: first-touch page faults, one per page, cost more than the copies
- * that fill the arena (bulk transactions keep several MB here). */
-static struct ic_arena_chunk *chunk_map(size_t size)
-{
-	size_t mapped = sizeof(struct ic_arena_chunk) + size;
-	struct ic_arena_chunk *c;
-
-	c = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (c == MAP_FAILED)
-		return NULL;
-	c->size = size;
-	c->used = 0;
-	c->mapped = mapped;
-	return c;
-}
-
-void *ic_txn_alloc(struct iptables *h, size_t size)
-{
-	struct ic_arena_chunk *c = h->txn_arena;
-	size_t need = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-
-	if (!c || c->size - c->used < need) {
-		size_t csize = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-
-		c = chunk_map(csize);
-		if (!c)
-			return NULL;
-		c->next = h->txn_arena;
-		h->txn_arena = c;
-	}
-	c->used += need;
-	return c->data + c->used - need;
-}
-
-static void arena_free(struct iptables *h)
-{
-	struct ic_arena_chunk *c, *next;
-
-	for (c = h->txn_arena; c; c = next) {
-		next = c->next;
-		munmap(c, c->mapped);
-	}
-	h->txn_arena = NULL;
-}
 
 static size_t str_size(const char *s)
 {
@@ -99,9 +42,9 @@ static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *sr
 	       str_size(src->chain) + str_size(src->arg);
 	for (i = 0; i < words; i++)
 		size += strlen(src->spec[i]) + 1;
-	p = ic_txn_alloc(h, size);
+	p = ic_arena_alloc(&h->txn_arena, size);
 	if (!p)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(&h->cx, IPTABLES_ENOMEM, "out of memory");
 	*dst = (struct ic_op){ .code = src->code, .pos = src->pos };
 	if (src->spec) {
 		spec = (const char **)p;
@@ -129,7 +72,7 @@ int ic_txn_add(struct iptables *h, const struct ic_op *op)
 
 		nv = realloc(h->txn_ops, ncap * sizeof(*nv));
 		if (!nv)
-			rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(&h->cx, IPTABLES_ENOMEM, "out of memory");
 		else {
 			h->txn_ops = nv;
 			h->txn_cap = ncap;
@@ -138,7 +81,7 @@ int ic_txn_add(struct iptables *h, const struct ic_op *op)
 	if (!rc)
 		rc = op_copy(h, &h->txn_ops[h->txn_n], op);
 	if (!rc && h->be->validate)
-		rc = h->be->validate(h, &h->txn_ops[h->txn_n]);
+		rc = h->be->validate(&h->cx, &h->txn_ops[h->txn_n], &h->txn_arena);
 	if (rc) {
 		h->txn_err = rc;
 		return rc;
@@ -154,45 +97,48 @@ void ic_txn_clear(struct iptables *h)
 	h->txn_n = h->txn_cap = 0;
 	h->txn_err = 0;
 	h->in_txn = false;
-	arena_free(h);
+	ic_arena_free(&h->txn_arena);
 }
 
 IPTABLES_API int iptables_begin(iptables *h)
 {
 	int rc = 0;
 
+	struct ic_err err;
+
 	if (!h)
 		return IPTABLES_EINVAL;
-	pthread_mutex_lock(&h->mu);
+	ic_call_begin(h, &err);
 	if (h->in_txn)
-		rc = ic_error(h, IPTABLES_EINVAL, "a transaction is already open on this handle");
-	else if (!h->be->commit)
-		rc = ic_error(h, IPTABLES_EUNSUPPORTED,
-			       "transactions are not supported by the %s backend", h->be->name);
+		rc = ic_error(&h->cx, IPTABLES_EINVAL, "a transaction is already open on this handle");
 	else
 		h->in_txn = true;
-	pthread_mutex_unlock(&h->mu);
-	return rc;
+	return ic_call_end(h, rc);
 }
 
 IPTABLES_API int iptables_commit(iptables *h)
 {
+	struct ic_oplog log;
+	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
-	pthread_mutex_lock(&h->mu);
-	if (!h->in_txn)
-		rc = ic_error(h, IPTABLES_EINVAL, "no transaction is open on this handle");
-	else if (h->txn_err)
-		rc = h->txn_err;	/* its message was recorded when the call failed */
-	else if (h->txn_n == 0)
+	ic_call_begin(h, &err);
+	if (!h->in_txn) {
+		rc = ic_error(&h->cx, IPTABLES_EINVAL, "no transaction is open on this handle");
+	} else if (h->txn_err) {
+		rc = h->txn_err;	/* its message was filed when the call failed */
+		ic_txn_clear(h);
+		pthread_mutex_unlock(&h->mu);
+		return rc;
+	} else if (h->txn_n == 0) {
 		rc = 0;
-	else
-		rc = h->be->commit(h, h->txn_ops, h->txn_n);
+	} else {
+		rc = h->be->commit(&h->cx, ic_txn_pending(h, &log));
+	}
 	ic_txn_clear(h);
-	pthread_mutex_unlock(&h->mu);
-	return rc;
+	return ic_call_end(h, rc);
 }
 
 IPTABLES_API void iptables_rollback(iptables *h)
@@ -202,4 +148,13 @@ IPTABLES_API void iptables_rollback(iptables *h)
 	pthread_mutex_lock(&h->mu);
 	ic_txn_clear(h);
 	pthread_mutex_unlock(&h->mu);
+}
+
+const struct ic_oplog *ic_txn_pending(struct iptables *h, struct ic_oplog *buf)
+{
+	if (!h->in_txn)
+		return NULL;
+	buf->ops = h->txn_ops;
+	buf->n = h->txn_n;
+	return buf;
 }

@@ -2,14 +2,11 @@
 #ifndef IC_TXN_H
 #define IC_TXN_H
 
-#include "internal.h"
+#include "core.h"
 
 /* Log a deep copy of @op in the open transaction (h->mu held). A failure marks the
  * transaction failed: commit will return it and apply nothing. */
 int ic_txn_add(struct iptables *h, const struct ic_op *op) IC_HIDDEN;
-/* Memory that lives until the transaction ends (commit or rollback), never freed alone:
- * what backends keep in ic_op.parsed. NULL when out of memory. */
-void *ic_txn_alloc(struct iptables *h, size_t size) IC_HIDDEN;
 /* Drop the log and leave transaction mode. */
 void ic_txn_clear(struct iptables *h) IC_HIDDEN;
 

@@ -8,76 +8,76 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "backend.h"
 
-int ic_param_error(struct iptables *h, const char *fmt, ...)
+int ic_param_error(struct ic_ctx *cx, const char *fmt, ...)
 {
-	const char *prog = ic_prog(h);
+	const char *prog = ic_prog(cx);
 	char msg[IC_ERRMSG_MAX / 2];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return ic_error(h, IPTABLES_EINVAL,
+	return ic_error(cx, IPTABLES_EINVAL,
 			 "%s v%d.%d.%d (%s): %s\nTry `%s -h' or '%s --help' for more information.",
-			 prog, h->ver_major, h->ver_minor, h->ver_patch,
-			 h->mode[0] ? h->mode : "legacy", msg, prog, prog);
+			 prog, cx->ver_major, cx->ver_minor, cx->ver_patch,
+			 cx->mode[0] ? cx->mode : "legacy", msg, prog, prog);
 }
 
-int ic_check_word(struct iptables *h, const char *word)
+int ic_check_word(struct ic_ctx *cx, const char *word)
 {
 	if (!word)
-		return ic_error(h, IPTABLES_EINVAL, "NULL argument");
+		return ic_error(cx, IPTABLES_EINVAL, "NULL argument");
 	if (strchr(word, '\n') || strchr(word, '\r'))
-		return ic_param_error(h, "argument `%s' holds a line break", word);
+		return ic_param_error(cx, "argument `%s' holds a line break", word);
 	return 0;
 }
 
-int ic_check_table(struct iptables *h, const char *table)
+int ic_check_table(struct ic_ctx *cx, const char *table)
 {
 	if (!table)
-		return ic_error(h, IPTABLES_EINVAL, "NULL table name");
+		return ic_error(cx, IPTABLES_EINVAL, "NULL table name");
 	if (!*table)
-		return ic_param_error(h, "empty table name is not allowed");
+		return ic_param_error(cx, "empty table name is not allowed");
 	if (strlen(table) > IC_TABLE_MAXLEN)
-		return ic_param_error(h, "table name `%s' too long (must be under %u chars)", table,
+		return ic_param_error(cx, "table name `%s' too long (must be under %u chars)", table,
 				   IC_TABLE_MAXLEN + 1);
 	for (const char *p = table; *p; p++)
 		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
-			return ic_param_error(h, "Invalid table name `%s'", table);
+			return ic_param_error(cx, "Invalid table name `%s'", table);
 	return 0;
 }
 
-int ic_check_chain(struct iptables *h, const char *chain)
+int ic_check_chain(struct ic_ctx *cx, const char *chain)
 {
 	if (!chain)
-		return ic_error(h, IPTABLES_EINVAL, "NULL chain name");
+		return ic_error(cx, IPTABLES_EINVAL, "NULL chain name");
 	if (!*chain)
-		return ic_param_error(h, "empty chain name is not allowed");
+		return ic_param_error(cx, "empty chain name is not allowed");
 	if (*chain == '-' || *chain == '!')
-		return ic_param_error(h, "chain name not allowed to start with `%c'", *chain);
+		return ic_param_error(cx, "chain name not allowed to start with `%c'", *chain);
 	if (strlen(chain) > IC_CHAIN_MAXLEN)
-		return ic_param_error(h, "chain name `%s' too long (must be under %u chars)", chain,
+		return ic_param_error(cx, "chain name `%s' too long (must be under %u chars)", chain,
 				   IC_CHAIN_MAXLEN + 1);
 	for (const char *p = chain; *p; p++)
 		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
-			return ic_param_error(h, "Invalid chain name `%s'", chain);
+			return ic_param_error(cx, "Invalid chain name `%s'", chain);
 	return 0;
 }
 
-int ic_check_spec(struct iptables *h, const char *const *spec)
+int ic_check_spec(struct ic_ctx *cx, const char *const *spec)
 {
 	size_t n;
 	int rc;
 
 	if (!spec)
-		return ic_error(h, IPTABLES_EINVAL, "NULL rulespec");
+		return ic_error(cx, IPTABLES_EINVAL, "NULL rulespec");
 	for (n = 0; spec[n]; n++) {
 		if (n >= IC_SPEC_MAXWORDS)
-			return ic_param_error(h, "rulespec too long (more than %d words)",
+			return ic_param_error(cx, "rulespec too long (more than %d words)",
 					   IC_SPEC_MAXWORDS);
-		rc = ic_check_word(h, spec[n]);
+		rc = ic_check_word(cx, spec[n]);
 		if (rc)
 			return rc;
 	}

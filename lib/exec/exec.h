@@ -3,7 +3,7 @@
 #ifndef IC_EXEC_H
 #define IC_EXEC_H
 
-#include "internal.h"
+#include "backend.h"
 #include "spawn.h"
 
 /* exec_errors.c */
@@ -11,52 +11,52 @@ int ic_exec_classify(const char *msg, int status) IC_HIDDEN;
 /* Copy of a child's stderr without nft's "# Warning:" lines and trailing newlines. */
 char *ic_exec_clean_msg(const char *err) IC_HIDDEN;
 /* Records the failure of a finished child (status != 0) and returns its code. */
-int ic_exec_fail(struct iptables *h, const struct ic_spawn_res *res) IC_HIDDEN;
+int ic_exec_fail(struct ic_ctx *cx, const struct ic_spawn_res *res) IC_HIDDEN;
 /* Same with a code decided by the caller (0: classify). */
-int ic_exec_fail_as(struct iptables *h, const struct ic_spawn_res *res, int code) IC_HIDDEN;
+int ic_exec_fail_as(struct ic_ctx *cx, const struct ic_spawn_res *res, int code) IC_HIDDEN;
 /* Records that @prog could not be started (errno @err) and returns IPTABLES_EEXEC. */
-int ic_exec_spawn_fail(struct iptables *h, const char *prog, int err) IC_HIDDEN;
+int ic_exec_spawn_fail(struct ic_ctx *cx, const char *prog, int err) IC_HIDDEN;
 
 /* A rule command or restore run prints nothing on success: output means a word like -h,
  * --help or -V made the binary print help or its version and exit 0 without changing
  * anything. Records EINVAL and returns it, or returns 0. */
-int ic_exec_refuse_output(struct iptables *h, const struct ic_spawn_res *res) IC_HIDDEN;
+int ic_exec_refuse_output(struct ic_ctx *cx, const struct ic_spawn_res *res) IC_HIDDEN;
 
 /* exec_run.c */
 /*
- * Runs `<h->path> --wait [N] -t table args... spec...` (args and spec NULL-terminated, either
+ * Runs `<cx->path> --wait [N] -t table args... spec...` (args and spec NULL-terminated, either
  * may be NULL). Returns 0 with the child finished (any status) in *res, or records a failure
  * to start it and returns the code; *res is then empty.
  */
-int ic_exec_raw(struct iptables *h, const char *table, const char *const *args,
+int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
 		 const char *const *spec, struct ic_spawn_res *res) IC_HIDDEN;
 /* Same, but a non-zero exit status is a recorded failure. res may be NULL (output dropped). */
-int ic_exec_run(struct iptables *h, const char *table, const char *const *args,
+int ic_exec_run(struct ic_ctx *cx, const char *table, const char *const *args,
 		 const char *const *spec, struct ic_spawn_res *res) IC_HIDDEN;
 /* Splits stdout into lines (no newline), skipping "#" comment lines nft adds. */
 int ic_exec_lines(const char *out, struct ic_strv *lines) IC_HIDDEN;
 /* 1 when table/chain exists, 0 when not, < 0 on other failures (recorded). */
-int ic_exec_chain_exists(struct iptables *h, const char *table, const char *chain) IC_HIDDEN;
+int ic_exec_chain_exists(struct ic_ctx *cx, const char *table, const char *chain) IC_HIDDEN;
 
 /* exec_stats.c */
 /* Splits one `-L -n -v -x` rule row into *st (strings malloc'd). 0, EINVAL or ENOMEM. */
 int ic_exec_parse_stat_row(const char *line, bool ipv6, struct iptables_stat *st) IC_HIDDEN;
-int ic_exec_stats(struct iptables *h, const char *table, const char *chain,
+int ic_exec_stats(struct ic_ctx *cx, const char *table, const char *chain,
 		   struct ic_statv *out) IC_HIDDEN;
 
 /* exec_list.c */
-int ic_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
+int ic_exec_list(struct ic_ctx *cx, const char *table, const char *chain, bool counters,
 		  struct ic_strv *out) IC_HIDDEN;
-int ic_exec_list_chains(struct iptables *h, const char *table, struct ic_strv *out) IC_HIDDEN;
+int ic_exec_list_chains(struct ic_ctx *cx, const char *table, struct ic_strv *out) IC_HIDDEN;
 
 /* exec_apply.c */
-int ic_exec_apply(struct iptables *h, const struct ic_op *op) IC_HIDDEN;
+int ic_exec_apply(struct ic_ctx *cx, const struct ic_op *op) IC_HIDDEN;
 /* 1 if the rule exists (-C), 0 if not or the chain is absent, < 0 on failure. */
-int ic_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
+int ic_exec_rule_exists(struct ic_ctx *cx, const char *table, const char *chain,
 			 const char *const *spec) IC_HIDDEN;
 /* Same, and a rule the binary cannot even parse against the kernel's state (exit status 2,
  * e.g. a jump to a chain a transaction is about to create) also counts as absent. */
-int ic_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
+int ic_exec_rule_exists_lax(struct ic_ctx *cx, const char *table, const char *chain,
 			     const char *const *spec) IC_HIDDEN;
 
 /* exec_restore.c */
@@ -64,9 +64,9 @@ int ic_exec_rule_exists_lax(struct iptables *h, const char *table, const char *c
  * exec_diag.c: a better code than @code (from the message) for op @k of a failed restore,
  * e.g. when legacy said only "line N failed".
  */
-int ic_exec_restore_diag(struct iptables *h, const struct ic_op *ops, size_t k,
+int ic_exec_restore_diag(struct ic_ctx *cx, const struct ic_op *ops, size_t k,
 			  const bool *emitted, int code) IC_HIDDEN;
-int ic_exec_commit(struct iptables *h, const struct ic_op *ops, size_t n) IC_HIDDEN;
+int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n) IC_HIDDEN;
 
 /* exec_snapshot.c: whole tables saved with `<path>-save -c -t T`, reloaded with
  * `<path>-restore -c --wait [N]` (replacing each table, counters included). */
@@ -77,11 +77,11 @@ struct ic_exec_snap {
 	size_t n;
 };
 /* Snapshot @tables. Returns 0, or a recorded failure with @s empty. */
-int ic_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
+int ic_exec_snapshot(struct ic_ctx *cx, const char *const *tables, size_t n,
 		      struct ic_exec_snap *s) IC_HIDDEN;
 /* Reload every table of @s, one restore run each (a failed one does not stop the others).
  * Returns 0 or the first failure's code, recorded as "table NAME: message". */
-int ic_exec_snapshot_reload(struct iptables *h, const struct ic_exec_snap *s) IC_HIDDEN;
+int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s) IC_HIDDEN;
 void ic_exec_snapshot_free(struct ic_exec_snap *s) IC_HIDDEN;
 
 #endif

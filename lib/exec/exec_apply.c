@@ -12,7 +12,7 @@
  * too big": when the chain is there, it is a range error. -P on a chain that is missing
  * says "Bad built-in chain name", as for a user chain: when missing, it is ENOTFOUND.
  */
-static int refine(struct iptables *h, const struct ic_op *op, int code, const char *msg)
+static int refine(struct ic_ctx *cx, const struct ic_op *op, int code, const char *msg)
 {
 	int ex;
 
@@ -21,12 +21,12 @@ static int refine(struct iptables *h, const struct ic_op *op, int code, const ch
 	case IC_OP_DELETE_NUM:
 		if (code != IPTABLES_ENOTFOUND || !strstr(msg, "No chain/target/match"))
 			return code;
-		ex = ic_exec_chain_exists(h, op->table, op->chain);
+		ex = ic_exec_chain_exists(cx, op->table, op->chain);
 		return ex == 1 ? IPTABLES_ERANGE : code;
 	case IC_OP_POLICY:
 		if (code != IPTABLES_EINVAL || !strstr(msg, "Bad built-in chain name"))
 			return code;
-		ex = ic_exec_chain_exists(h, op->table, op->chain);
+		ex = ic_exec_chain_exists(cx, op->table, op->chain);
 		return ex == 0 ? IPTABLES_ENOTFOUND : code;
 	default:
 		return code;
@@ -34,16 +34,16 @@ static int refine(struct iptables *h, const struct ic_op *op, int code, const ch
 }
 
 /* Runs `-t table args... [spec]` for op; failures are classified (and refined) and recorded. */
-static int run(struct iptables *h, const struct ic_op *op, const char *const *args,
+static int run(struct ic_ctx *cx, const struct ic_op *op, const char *const *args,
 	       bool with_spec)
 {
 	struct ic_spawn_res res;
 	char *msg;
 	int rc, code;
 
-	rc = ic_exec_raw(h, op->table, args, with_spec ? op->spec : NULL, &res);
+	rc = ic_exec_raw(cx, op->table, args, with_spec ? op->spec : NULL, &res);
 	if (!rc && with_spec)
-		rc = ic_exec_refuse_output(h, &res);
+		rc = ic_exec_refuse_output(cx, &res);
 	if (rc || !res.status) {
 		ic_spawn_res_free(&res);
 		return rc;
@@ -51,147 +51,147 @@ static int run(struct iptables *h, const struct ic_op *op, const char *const *ar
 	msg = ic_exec_clean_msg(res.err);
 	if (!msg) {
 		ic_spawn_res_free(&res);
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	}
-	code = refine(h, op, ic_exec_classify(msg, res.status), msg);
+	code = refine(cx, op, ic_exec_classify(msg, res.status), msg);
 	free(msg);
-	rc = ic_exec_fail_as(h, &res, code);
+	rc = ic_exec_fail_as(cx, &res, code);
 	ic_spawn_res_free(&res);
 	return rc;
 }
 
-static int rule_check(struct iptables *h, const char *table, const char *chain,
+static int rule_check(struct ic_ctx *cx, const char *table, const char *chain,
 		      const char *const *spec, bool unparsable_is_absent)
 {
 	const char *const args[] = { "-C", chain, NULL };
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_exec_raw(h, table, args, spec, &res);
+	rc = ic_exec_raw(cx, table, args, spec, &res);
 	if (rc)
 		return rc;
 	/* as go-iptables: exit status 1 ("Bad rule...", also for a missing chain) is "no" */
-	if (ic_exec_refuse_output(h, &res))
+	if (ic_exec_refuse_output(cx, &res))
 		rc = IPTABLES_EINVAL;
 	else if (res.status == 0)
 		rc = 1;
 	else if (res.status == 1 || (res.status == 2 && unparsable_is_absent))
 		rc = 0;
 	else
-		rc = ic_exec_fail(h, &res);
+		rc = ic_exec_fail(cx, &res);
 	ic_spawn_res_free(&res);
 	return rc;
 }
 
-int ic_exec_rule_exists(struct iptables *h, const char *table, const char *chain,
+int ic_exec_rule_exists(struct ic_ctx *cx, const char *table, const char *chain,
 			 const char *const *spec)
 {
-	return rule_check(h, table, chain, spec, false);
+	return rule_check(cx, table, chain, spec, false);
 }
 
-int ic_exec_rule_exists_lax(struct iptables *h, const char *table, const char *chain,
+int ic_exec_rule_exists_lax(struct ic_ctx *cx, const char *table, const char *chain,
 			     const char *const *spec)
 {
-	return rule_check(h, table, chain, spec, true);
+	return rule_check(cx, table, chain, spec, true);
 }
 
-static int rule_cmd(struct iptables *h, const struct ic_op *op, const char *cmd, bool pos)
+static int rule_cmd(struct ic_ctx *cx, const struct ic_op *op, const char *cmd, bool pos)
 {
 	char num[16];
 	const char *const args[] = { cmd, op->chain, pos ? num : NULL, NULL };
 
 	snprintf(num, sizeof(num), "%d", op->pos);
-	return run(h, op, args, true);
+	return run(cx, op, args, true);
 }
 
-static int chain_cmd(struct iptables *h, const struct ic_op *op, const char *cmd,
+static int chain_cmd(struct ic_ctx *cx, const struct ic_op *op, const char *cmd,
 		     const char *arg)
 {
 	const char *const args[] = { cmd, op->chain, arg, NULL };
 
-	return run(h, op, args, false);
+	return run(cx, op, args, false);
 }
 
-static int add_unique(struct iptables *h, const struct ic_op *op, const char *cmd, bool pos)
+static int add_unique(struct ic_ctx *cx, const struct ic_op *op, const char *cmd, bool pos)
 {
-	int ex = ic_exec_rule_exists(h, op->table, op->chain, op->spec);
+	int ex = ic_exec_rule_exists(cx, op->table, op->chain, op->spec);
 
 	if (ex)
 		return ex < 0 ? ex : 0;
-	return rule_cmd(h, op, cmd, pos);
+	return rule_cmd(cx, op, cmd, pos);
 }
 
-static int delete_if_exists(struct iptables *h, const struct ic_op *op)
+static int delete_if_exists(struct ic_ctx *cx, const struct ic_op *op)
 {
-	int ex = ic_exec_rule_exists(h, op->table, op->chain, op->spec);
+	int ex = ic_exec_rule_exists(cx, op->table, op->chain, op->spec);
 
 	if (ex <= 0)
 		return ex;
-	return rule_cmd(h, op, "-D", false);
+	return rule_cmd(cx, op, "-D", false);
 }
 
-static int clear_chain(struct iptables *h, const struct ic_op *op)
+static int clear_chain(struct ic_ctx *cx, const struct ic_op *op)
 {
-	int rc = chain_cmd(h, op, "-N", NULL);
+	int rc = chain_cmd(cx, op, "-N", NULL);
 
 	if (rc == IPTABLES_EEXIST)
-		rc = chain_cmd(h, op, "-F", NULL);
+		rc = chain_cmd(cx, op, "-F", NULL);
 	return rc;
 }
 
-static int clear_and_delete(struct iptables *h, const struct ic_op *op)
+static int clear_and_delete(struct ic_ctx *cx, const struct ic_op *op)
 {
-	int rc = ic_exec_chain_exists(h, op->table, op->chain);
+	int rc = ic_exec_chain_exists(cx, op->table, op->chain);
 
 	if (rc <= 0)
 		return rc;
-	rc = chain_cmd(h, op, "-F", NULL);
+	rc = chain_cmd(cx, op, "-F", NULL);
 	if (!rc)
-		rc = chain_cmd(h, op, "-X", NULL);
+		rc = chain_cmd(cx, op, "-X", NULL);
 	return rc;
 }
 
-int ic_exec_apply(struct iptables *h, const struct ic_op *op)
+int ic_exec_apply(struct ic_ctx *cx, const struct ic_op *op)
 {
 	switch (op->code) {
 	case IC_OP_APPEND:
-		return rule_cmd(h, op, "-A", false);
+		return rule_cmd(cx, op, "-A", false);
 	case IC_OP_APPEND_UNIQUE:
-		return add_unique(h, op, "-A", false);
+		return add_unique(cx, op, "-A", false);
 	case IC_OP_INSERT:
-		return rule_cmd(h, op, "-I", true);
+		return rule_cmd(cx, op, "-I", true);
 	case IC_OP_INSERT_UNIQUE:
-		return add_unique(h, op, "-I", true);
+		return add_unique(cx, op, "-I", true);
 	case IC_OP_REPLACE:
-		return rule_cmd(h, op, "-R", true);
+		return rule_cmd(cx, op, "-R", true);
 	case IC_OP_DELETE:
-		return rule_cmd(h, op, "-D", false);
+		return rule_cmd(cx, op, "-D", false);
 	case IC_OP_DELETE_IF_EXISTS:
-		return delete_if_exists(h, op);
+		return delete_if_exists(cx, op);
 	case IC_OP_DELETE_NUM:
 		op = &(struct ic_op){ .code = op->code, .table = op->table, .chain = op->chain,
 				       .pos = op->pos };
-		return rule_cmd(h, op, "-D", true);
+		return rule_cmd(cx, op, "-D", true);
 	case IC_OP_CHECK:
-		return ic_exec_rule_exists(h, op->table, op->chain, op->spec);
+		return ic_exec_rule_exists(cx, op->table, op->chain, op->spec);
 	case IC_OP_CHAIN_EXISTS:
-		return ic_exec_chain_exists(h, op->table, op->chain);
+		return ic_exec_chain_exists(cx, op->table, op->chain);
 	case IC_OP_NEW_CHAIN:
-		return chain_cmd(h, op, "-N", NULL);
+		return chain_cmd(cx, op, "-N", NULL);
 	case IC_OP_CLEAR_CHAIN:
-		return clear_chain(h, op);
+		return clear_chain(cx, op);
 	case IC_OP_DELETE_CHAIN:
-		return chain_cmd(h, op, "-X", NULL);
+		return chain_cmd(cx, op, "-X", NULL);
 	case IC_OP_RENAME_CHAIN:
-		return chain_cmd(h, op, "-E", op->arg);
+		return chain_cmd(cx, op, "-E", op->arg);
 	case IC_OP_CLEAR_AND_DELETE_CHAIN:
-		return clear_and_delete(h, op);
+		return clear_and_delete(cx, op);
 	case IC_OP_POLICY:
-		return chain_cmd(h, op, "-P", op->arg);
+		return chain_cmd(cx, op, "-P", op->arg);
 	case IC_OP_CLEAR_ALL:
-		return chain_cmd(h, op, "-F", NULL);
+		return chain_cmd(cx, op, "-F", NULL);
 	case IC_OP_DELETE_ALL:
-		return chain_cmd(h, op, "-X", NULL);
+		return chain_cmd(cx, op, "-X", NULL);
 	}
-	return ic_error(h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+	return ic_error(cx, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 }

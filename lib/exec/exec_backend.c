@@ -11,19 +11,19 @@
  * "iptables v1.8.9 (nf_tables)", "ip6tables v1.8.9 (legacy)", or "iptables v1.4.21" (no
  * mode: legacy). Returns 0 or -1 when there is no version in the text.
  */
-static int parse_version(struct iptables *h, const char *s)
+static int parse_version(struct ic_ctx *cx, const char *s)
 {
 	const char *v;
 	int n = 0;
 
 	for (v = s; (v = strchr(v, 'v')); v++) {
-		if (sscanf(v, "v%d.%d.%d%n", &h->ver_major, &h->ver_minor, &h->ver_patch, &n) == 3)
+		if (sscanf(v, "v%d.%d.%d%n", &cx->ver_major, &cx->ver_minor, &cx->ver_patch, &n) == 3)
 			break;
 	}
 	if (!v)
 		return -1;
 	v += n;
-	snprintf(h->mode, sizeof(h->mode), "legacy");
+	snprintf(cx->mode, sizeof(cx->mode), "legacy");
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (*v == '(') {
@@ -32,60 +32,104 @@ static int parse_version(struct iptables *h, const char *s)
 		v++;
 		while (isalnum((unsigned char)v[len]) || v[len] == '_')
 			len++;
-		if (len && len < sizeof(h->mode))
-			snprintf(h->mode, sizeof(h->mode), "%.*s", (int)len, v);
+		if (len && len < sizeof(cx->mode))
+			snprintf(cx->mode, sizeof(cx->mode), "%.*s", (int)len, v);
 	}
 	return 0;
 }
 
-static int detect_version(struct iptables *h)
+static int detect_version(struct ic_ctx *cx)
 {
-	char *const argv[] = { h->path, "--version", NULL };
+	char *const argv[] = { cx->path, "--version", NULL };
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn(argv, h->lockfile, NULL, 0, &res);
+	rc = ic_spawn(argv, cx->lockfile, NULL, 0, &res);
 	if (rc)
-		return ic_exec_spawn_fail(h, h->path, rc);
+		return ic_exec_spawn_fail(cx, cx->path, rc);
 	if (res.status) {
-		rc = ic_exec_fail_as(h, &res, IPTABLES_EEXEC);
-	} else if (parse_version(h, res.out) && parse_version(h, res.err)) {
-		rc = ic_error(h, IPTABLES_EEXEC, "%s: no iptables version in `--version' output",
-			       h->path);
+		rc = ic_exec_fail_as(cx, &res, IPTABLES_EEXEC);
+	} else if (parse_version(cx, res.out) && parse_version(cx, res.err)) {
+		rc = ic_error(cx, IPTABLES_EEXEC, "%s: no iptables version in `--version' output",
+			       cx->path);
 	}
 	ic_spawn_res_free(&res);
 	return rc;
 }
 
-static int exec_open(struct iptables *h)
+static int exec_open(struct ic_ctx *cx)
 {
-	if (!h->path) {
-		h->path = strdup(ic_prog(h));
-		if (!h->path)
-			return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+	if (!cx->path) {
+		cx->path = strdup(ic_prog(cx));
+		if (!cx->path)
+			return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	}
-	return detect_version(h);
+	return detect_version(cx);
 }
 
-static void exec_close(struct iptables *h)
+static void exec_close(struct ic_ctx *cx)
 {
-	(void)h;
+	(void)cx;
 }
 
-static int exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
-		     struct ic_strv *out)
+/* Exec reads the kernel's state, not a transaction's pending changes (README, limits). */
+static int exec_apply(struct ic_ctx *cx, const struct ic_op *op, const struct ic_oplog *pending)
 {
-	return ic_exec_list(h, table, chain, counters, out);
+	return ic_exec_apply(cx, op);
+}
+
+static int exec_list(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+		     const char *chain, bool counters, struct ic_strv *out)
+{
+	return ic_exec_list(cx, table, chain, counters, out);
+}
+
+static int exec_list_chains(struct ic_ctx *cx, const struct ic_oplog *pending,
+			    const char *table, struct ic_strv *out)
+{
+	return ic_exec_list_chains(cx, table, out);
+}
+
+static int exec_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+		      const char *chain, struct ic_statv *out)
+{
+	return ic_exec_stats(cx, table, chain, out);
+}
+
+static int exec_commit(struct ic_ctx *cx, const struct ic_oplog *log)
+{
+	return ic_exec_commit(cx, log->ops, log->n);
+}
+
+static int exec_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena)
+{
+	return ic_rule_syntax_check(cx, op);
+}
+
+/* Spawning works wherever the binary does; it is what AUTO picks only when the system's
+ * iptables is the nf_tables variant and no in-process backend can write those tables. */
+static enum ic_rank exec_probe(const struct ic_ctx *cx)
+{
+	switch (ic_system_variant(cx->proto)) {
+	case IC_VARIANT_NFT:
+		return IC_RANK_SYSTEM;
+	case IC_VARIANT_NONE:
+		return IC_RANK_NO;
+	default:
+		return IC_RANK_FALLBACK;
+	}
 }
 
 const struct ic_backend ic_backend_exec = {
 	.name = "exec",
+	.id = IPTABLES_BACKEND_EXEC,
+	.probe = exec_probe,
 	.open = exec_open,
 	.close = exec_close,
-	.apply = ic_exec_apply,
+	.apply = exec_apply,
 	.list = exec_list,
-	.list_chains = ic_exec_list_chains,
-	.stats = ic_exec_stats,
-	.commit = ic_exec_commit,
-	.validate = ic_rule_syntax_check,
+	.list_chains = exec_list_chains,
+	.stats = exec_stats,
+	.commit = exec_commit,
+	.validate = exec_validate,
 };

@@ -49,10 +49,10 @@ static int diag(struct xmodel *m, const struct ic_op *op, int code)
 	}
 }
 
-int ic_exec_restore_diag(struct iptables *h, const struct ic_op *ops, size_t k,
+int ic_exec_restore_diag(struct ic_ctx *cx, const struct ic_op *ops, size_t k,
 			  const bool *emitted, int code)
 {
-	struct xmodel m = { .h = h };
+	struct xmodel m = { .cx = cx };
 	size_t i;
 
 	if (xm_load(&m, ops[k].table))

@@ -102,53 +102,53 @@ char *ic_exec_clean_msg(const char *err)
 }
 
 /* A child that failed silently (or was killed) still gets a message. */
-static int fail_silent(struct iptables *h, int code, int status)
+static int fail_silent(struct ic_ctx *cx, int code, int status)
 {
 	char buf[256];
 
 	if (status >= 128)
-		snprintf(buf, sizeof(buf), "%s: killed by signal %d", h->path, status - 128);
+		snprintf(buf, sizeof(buf), "%s: killed by signal %d", cx->path, status - 128);
 	else
-		snprintf(buf, sizeof(buf), "%s: exit status %d", h->path, status);
-	return ic_error_exit(h, code, status, buf);
+		snprintf(buf, sizeof(buf), "%s: exit status %d", cx->path, status);
+	return ic_err_set_exit(cx->err, code, status, buf);
 }
 
-int ic_exec_fail_as(struct iptables *h, const struct ic_spawn_res *res, int code)
+int ic_exec_fail_as(struct ic_ctx *cx, const struct ic_spawn_res *res, int code)
 {
 	char *msg = ic_exec_clean_msg(res->err ? res->err : "");
 
 	if (!msg)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	if (!code)
 		code = ic_exec_classify(msg, res->status);
 	if (!code)
 		code = IPTABLES_EEXEC;
 	if (!*msg) {
 		free(msg);
-		return fail_silent(h, code, res->status);
+		return fail_silent(cx, code, res->status);
 	}
-	ic_error_exit(h, code, res->status, msg);
+	ic_err_set_exit(cx->err, code, res->status, msg);
 	free(msg);
 	return code;
 }
 
-int ic_exec_fail(struct iptables *h, const struct ic_spawn_res *res)
+int ic_exec_fail(struct ic_ctx *cx, const struct ic_spawn_res *res)
 {
-	return ic_exec_fail_as(h, res, 0);
+	return ic_exec_fail_as(cx, res, 0);
 }
 
-int ic_exec_spawn_fail(struct iptables *h, const char *prog, int err)
+int ic_exec_spawn_fail(struct ic_ctx *cx, const char *prog, int err)
 {
 	if (err == ENOMEM)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
-	return ic_error(h, IPTABLES_EEXEC, "%s: %s", prog, strerror(err));
+		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
+	return ic_error(cx, IPTABLES_EEXEC, "%s: %s", prog, strerror(err));
 }
 
-int ic_exec_refuse_output(struct iptables *h, const struct ic_spawn_res *res)
+int ic_exec_refuse_output(struct ic_ctx *cx, const struct ic_spawn_res *res)
 {
 	if (res->status != 0 || res->out_len == 0)
 		return 0;
-	return ic_error_exit(h, IPTABLES_EINVAL, 0,
+	return ic_err_set_exit(cx->err, IPTABLES_EINVAL, 0,
 			      "help or version options (-h, --help, -V) cannot be used in a "
 			      "rulespec; nothing was changed");
 }

@@ -25,7 +25,7 @@ static int fix_counters(char **line)
 	return 0;
 }
 
-static int run_S(struct iptables *h, const char *table, const char *chain, bool counters,
+static int run_S(struct ic_ctx *cx, const char *table, const char *chain, bool counters,
 		 struct ic_strv *out)
 {
 	const char *args[4] = { NULL };
@@ -37,7 +37,7 @@ static int run_S(struct iptables *h, const char *table, const char *chain, bool 
 		args[i++] = "-v";
 	args[i++] = "-S";
 	args[i++] = chain;
-	rc = ic_exec_run(h, table, args, NULL, &res);
+	rc = ic_exec_run(cx, table, args, NULL, &res);
 	if (rc)
 		return rc;
 	rc = ic_exec_lines(res.out, out);
@@ -45,14 +45,14 @@ static int run_S(struct iptables *h, const char *table, const char *chain, bool 
 	for (k = 0; !rc && counters && k < out->n; k++)
 		rc = fix_counters(&out->v[k]);
 	if (rc)
-		return ic_error(h, rc, "out of memory");
+		return ic_error(cx, rc, "out of memory");
 	return 0;
 }
 
-int ic_exec_list(struct iptables *h, const char *table, const char *chain, bool counters,
+int ic_exec_list(struct ic_ctx *cx, const char *table, const char *chain, bool counters,
 		  struct ic_strv *out)
 {
-	return run_S(h, table, chain, counters, out);
+	return run_S(cx, table, chain, counters, out);
 }
 
 /* "-P INPUT ACCEPT" / "-N name": the second word. */
@@ -64,13 +64,13 @@ static char *chain_of(const char *line)
 	return strndup(s, e ? (size_t)(e - s) : strlen(s));
 }
 
-int ic_exec_list_chains(struct iptables *h, const char *table, struct ic_strv *out)
+int ic_exec_list_chains(struct ic_ctx *cx, const char *table, struct ic_strv *out)
 {
 	struct ic_strv all = { 0 };
 	size_t i;
 	int rc;
 
-	rc = run_S(h, table, NULL, false, &all);
+	rc = run_S(cx, table, NULL, false, &all);
 	for (i = 0; !rc && i < all.n; i++) {
 		const char *l = all.v[i];
 		char *name;
@@ -79,7 +79,7 @@ int ic_exec_list_chains(struct iptables *h, const char *table, struct ic_strv *o
 			break;
 		name = chain_of(l);
 		if (ic_strv_push_owned(out, name))	/* frees name */
-			rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	}
 	ic_strv_clear(&all);
 	return rc;

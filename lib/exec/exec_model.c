@@ -65,7 +65,7 @@ static int load_chains(struct xmodel *m, const char *table, struct xm_table *t)
 	size_t i;
 	int rc;
 
-	rc = ic_exec_list(m->h, table, NULL, false, &lines);
+	rc = ic_exec_list(m->cx, table, NULL, false, &lines);
 	if (rc == IPTABLES_ENOTFOUND) {
 		t->missing = true;
 		rc = 0;
@@ -81,7 +81,7 @@ static int load_chains(struct xmodel *m, const char *table, struct xm_table *t)
 		snprintf(name, sizeof(name), "%.*s", e ? (int)(e - l - 3) : (int)strlen(l + 3),
 			 l + 3);
 		if (!add_chain(m, table, name, true, builtin))
-			rc = ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(m->cx, IPTABLES_ENOMEM, "out of memory");
 	}
 	ic_strv_clear(&lines);
 	return rc;
@@ -103,7 +103,7 @@ int xm_load(struct xmodel *m, const char *table)
 
 		t = realloc(m->t, ncap * sizeof(*t));
 		if (!t)
-			return ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
+			return ic_error(m->cx, IPTABLES_ENOMEM, "out of memory");
 		m->t = t;
 		m->tcap = ncap;
 	}
@@ -131,7 +131,7 @@ static int rename_chain(struct xmodel *m, struct xm_chain *c, const char *to)
 	char *n = strdup(to);
 
 	if (!n)
-		return ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(m->cx, IPTABLES_ENOMEM, "out of memory");
 	free(c->name);
 	c->name = n;
 	return 0;
@@ -149,7 +149,7 @@ int xm_apply(struct xmodel *m, const struct ic_op *op)
 	case IC_OP_NEW_CHAIN:
 	case IC_OP_CLEAR_CHAIN:
 		if (!c && !add_chain(m, op->table, op->chain, false, false))
-			return ic_error(m->h, IPTABLES_ENOMEM, "out of memory");
+			return ic_error(m->cx, IPTABLES_ENOMEM, "out of memory");
 		return 0;
 	case IC_OP_DELETE_CHAIN:
 	case IC_OP_CLEAR_AND_DELETE_CHAIN:

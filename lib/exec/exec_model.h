@@ -22,7 +22,7 @@ struct xm_table {
 };
 
 struct xmodel {
-	struct iptables *h;
+	struct ic_ctx *cx;
 	struct xm_chain *c;
 	size_t n, cap;
 	struct xm_table *t;

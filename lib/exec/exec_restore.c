@@ -30,7 +30,7 @@
 #include "exec_script.h"
 
 struct commit {
-	struct iptables *h;
+	struct ic_ctx *cx;
 	const struct ic_op *ops;
 	size_t n;
 	bool *emitted;		/* did op i produce a line (for the decided ops) */
@@ -127,7 +127,7 @@ static int rule_exists(struct commit *c, size_t i)
 		return rc;
 	if (!ch->kname)
 		return 0;
-	return ic_exec_rule_exists_lax(c->h, op->table, ch->kname, op->spec);
+	return ic_exec_rule_exists_lax(c->cx, op->table, ch->kname, op->spec);
 }
 
 static int chain_exists(struct commit *c, size_t i)
@@ -148,7 +148,7 @@ static int line(struct commit *c, size_t i, const char *cmd, const char *a1, con
 
 	c->emitted[i] = true;
 	if (ic_script_add(&c->x, op->table, i, words, spec ? op->spec : NULL))
-		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -209,7 +209,7 @@ static int plan_op(struct commit *c, size_t i)
 	case IC_OP_CHAIN_EXISTS:
 		return 0;
 	}
-	return ic_error(c->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+	return ic_error(c->cx, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 }
 
 static int check_words(struct commit *c, const struct ic_op *op)
@@ -225,7 +225,7 @@ static int check_words(struct commit *c, const struct ic_op *op)
 			goto bad;
 	return 0;
 bad:
-	return ic_error(c->h, IPTABLES_EINVAL, "%s: a word holds a newline", ic_prog(c->h));
+	return ic_error(c->cx, IPTABLES_EINVAL, "%s: a word holds a newline", ic_prog(c->cx));
 }
 
 static int plan(struct commit *c)
@@ -283,7 +283,7 @@ static int restore_fail(struct commit *c, const struct ic_spawn_res *res)
 	bool bare, ambiguous;
 
 	if (!msg)
-		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
 	code = ic_exec_classify(msg, res->status);
 	k = ic_script_line_op(&c->x, failed_line(msg));
 	len = strlen(msg);
@@ -291,9 +291,9 @@ static int restore_fail(struct commit *c, const struct ic_spawn_res *res)
 	ambiguous = (code == IPTABLES_ENOTFOUND && strstr(msg, "No chain/target/match")) ||
 		    (code == IPTABLES_EINVAL && strstr(msg, "Bad built-in chain name"));
 	if (k != (size_t)-1 && (bare || ambiguous))
-		code = ic_exec_restore_diag(c->h, c->ops, k, c->emitted, code);
+		code = ic_exec_restore_diag(c->cx, c->ops, k, c->emitted, code);
 	free(msg);
-	return ic_exec_fail_as(c->h, res, code);
+	return ic_exec_fail_as(c->cx, res, code);
 }
 
 static int run_restore(struct commit *c)
@@ -305,28 +305,28 @@ static int run_restore(struct commit *c)
 	int rc;
 
 	text = ic_script_text(&c->x, &len);
-	rpath = restore_path(c->h->path);
+	rpath = restore_path(c->cx->path);
 	if (!text || !rpath) {
 		free(text);
 		free(rpath);
-		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
 	}
 	argv[i++] = rpath;
 	argv[i++] = "--noflush";
 	argv[i++] = "--wait";
-	if (c->h->timeout_s > 0) {
-		snprintf(wait_s, sizeof(wait_s), "%d", c->h->timeout_s);
+	if (c->cx->timeout_s > 0) {
+		snprintf(wait_s, sizeof(wait_s), "%d", c->cx->timeout_s);
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, c->h->lockfile, text, len, &res);
+	rc = ic_spawn((char *const *)argv, c->cx->lockfile, text, len, &res);
 	free(text);
 	if (rc)
-		rc = ic_exec_spawn_fail(c->h, rpath, rc);
+		rc = ic_exec_spawn_fail(c->cx, rpath, rc);
 	else if (res.status)
 		rc = restore_fail(c, &res);
 	else
-		rc = ic_exec_refuse_output(c->h, &res);
+		rc = ic_exec_refuse_output(c->cx, &res);
 	ic_spawn_res_free(&res);
 	free(rpath);
 	return rc;
@@ -344,17 +344,20 @@ static const char **script_tables(const struct ic_script *x)
 }
 
 /* The restore run failed with @rc: reload @snap, keeping @rc's message and exit status. */
-static int undo(struct iptables *h, const struct ic_exec_snap *snap, int rc)
+static int undo(struct ic_ctx *cx, const struct ic_exec_snap *snap, int rc)
 {
-	char msg[IC_ERRMSG_MAX], both[2 * IC_ERRMSG_MAX];
-	int status = iptables_exit_status(h);
+	struct ic_err failed, why;
 
-	snprintf(msg, sizeof(msg), "%s", iptables_errmsg(h));
-	if (!ic_exec_snapshot_reload(h, snap))
-		return ic_error_exit(h, rc, status, msg);
-	snprintf(both, sizeof(both), "%s\n%s: could not put back the tables as they were: %s",
-		 msg, ic_prog(h), iptables_errmsg(h));
-	return ic_error_exit(h, rc, status, both);
+	ic_err_capture(&failed, cx->err);
+	if (!ic_exec_snapshot_reload(cx, snap)) {
+		ic_err_restore(cx->err, &failed);
+		return rc;
+	}
+	ic_err_capture(&why, cx->err);
+	ic_err_set(cx->err, rc, "%s\n%s: could not put back the tables as they were: %s",
+		   failed.msg, ic_prog(cx), why.msg);
+	cx->err->exit_status = failed.exit_status;
+	return rc;
 }
 
 /* Several tables: snapshot them, run the restore, reload the snapshots if it fails. */
@@ -366,26 +369,26 @@ static int run_guarded(struct commit *c)
 
 	tables = script_tables(&c->x);
 	if (!tables)
-		return ic_error(c->h, IPTABLES_ENOMEM, "out of memory");
-	rc = ic_exec_snapshot(c->h, tables, c->x.n, &snap);
+		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
+	rc = ic_exec_snapshot(c->cx, tables, c->x.n, &snap);
 	free(tables);
 	if (rc)
 		return rc;
 	rc = run_restore(c);
 	if (rc)
-		rc = undo(c->h, &snap, rc);
+		rc = undo(c->cx, &snap, rc);
 	ic_exec_snapshot_free(&snap);
 	return rc;
 }
 
-int ic_exec_commit(struct iptables *h, const struct ic_op *ops, size_t n)
+int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 {
-	struct commit c = { .h = h, .ops = ops, .n = n, .m = { .h = h } };
+	struct commit c = { .cx = cx, .ops = ops, .n = n, .m = { .cx = cx } };
 	int rc;
 
 	c.emitted = calloc(n ? n : 1, sizeof(*c.emitted));
 	if (!c.emitted)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	rc = plan(&c);
 	if (!rc && c.x.n > 1)
 		rc = run_guarded(&c);

@@ -26,7 +26,7 @@ static const char *table_word(const char *const *spec)
 	return NULL;
 }
 
-int ic_exec_raw(struct iptables *h, const char *table, const char *const *args,
+int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
 		 const char *const *spec, struct ic_spawn_res *res)
 {
 	size_t n = 8 + count(args) + count(spec), i = 0, j;
@@ -36,32 +36,32 @@ int ic_exec_raw(struct iptables *h, const char *table, const char *const *args,
 
 	memset(res, 0, sizeof(*res));
 	if (!argv)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	if (spec) {
 		/* iptables' own wording for bad words, before anything runs; a spec that parses
 		 * has no option left waiting for an argument, so the -t appended below is safe */
 		struct ic_op op = { .table = table, .spec = spec,
 				     .chain = args && args[0] ? args[1] : NULL };
 
-		rc = ic_rule_syntax_check(h, &op);
+		rc = ic_rule_syntax_check(cx, &op);
 		if (rc) {
 			/* what the binary would have exited with: PARAMETER_PROBLEM */
-			ic_error_set_exit_status(h, 2);
+			cx->err->exit_status = 2;
 			free(argv);
 			return rc;
 		}
 	}
 	if (table_word(spec)) {
 		free(argv);
-		return ic_error(h, IPTABLES_EINVAL,
+		return ic_error(cx, IPTABLES_EINVAL,
 				 "%s v%d.%d.%d (%s): `%s': the table is given by the call, not the "
-				 "rulespec", ic_prog(h), h->ver_major, h->ver_minor, h->ver_patch,
-				 h->mode, table_word(spec));
+				 "rulespec", ic_prog(cx), cx->ver_major, cx->ver_minor, cx->ver_patch,
+				 cx->mode, table_word(spec));
 	}
-	argv[i++] = h->path;
+	argv[i++] = cx->path;
 	argv[i++] = "--wait";
-	if (h->timeout_s > 0) {
-		snprintf(wait_s, sizeof(wait_s), "%d", h->timeout_s);
+	if (cx->timeout_s > 0) {
+		snprintf(wait_s, sizeof(wait_s), "%d", cx->timeout_s);
 		argv[i++] = wait_s;
 	}
 	if (table) {
@@ -78,16 +78,16 @@ int ic_exec_raw(struct iptables *h, const char *table, const char *const *args,
 		argv[i++] = table;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, h->lockfile, NULL, 0, res);
+	rc = ic_spawn((char *const *)argv, cx->lockfile, NULL, 0, res);
 	free(argv);
 	if (rc == ENOMEM)
-		return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	if (rc)
-		return ic_exec_spawn_fail(h, h->path, rc);
+		return ic_exec_spawn_fail(cx, cx->path, rc);
 	return 0;
 }
 
-int ic_exec_run(struct iptables *h, const char *table, const char *const *args,
+int ic_exec_run(struct ic_ctx *cx, const char *table, const char *const *args,
 		 const char *const *spec, struct ic_spawn_res *res)
 {
 	struct ic_spawn_res tmp;
@@ -95,9 +95,9 @@ int ic_exec_run(struct iptables *h, const char *table, const char *const *args,
 
 	if (!res)
 		res = &tmp;
-	rc = ic_exec_raw(h, table, args, spec, res);
+	rc = ic_exec_raw(cx, table, args, spec, res);
 	if (!rc && res->status)
-		rc = ic_exec_fail(h, res);
+		rc = ic_exec_fail(cx, res);
 	if (rc || res == &tmp)
 		ic_spawn_res_free(res);
 	return rc;
@@ -126,19 +126,19 @@ int ic_exec_lines(const char *out, struct ic_strv *lines)
  * As go-iptables: `-S CHAIN 1` succeeds for any existing chain and is cheap for big ones.
  * A missing table is "not there" too.
  */
-int ic_exec_chain_exists(struct iptables *h, const char *table, const char *chain)
+int ic_exec_chain_exists(struct ic_ctx *cx, const char *table, const char *chain)
 {
 	const char *const args[] = { "-S", chain, "1", NULL };
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_exec_raw(h, table, args, NULL, &res);
+	rc = ic_exec_raw(cx, table, args, NULL, &res);
 	if (rc)
 		return rc;
 	if (res.status == 0) {
 		rc = 1;
 	} else {
-		rc = ic_exec_fail(h, &res);
+		rc = ic_exec_fail(cx, &res);
 		if (rc == IPTABLES_ENOTFOUND)
 			rc = 0;
 	}

@@ -24,30 +24,30 @@ static char *suffixed(const char *path, const char *suffix)
 	return p;
 }
 
-static int nomem(struct iptables *h)
+static int nomem(struct ic_ctx *cx)
 {
-	return ic_error(h, IPTABLES_ENOMEM, "out of memory");
+	return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 }
 
-static int snap_one(struct iptables *h, const char *save, const char *table,
+static int snap_one(struct ic_ctx *cx, const char *save, const char *table,
 		    struct ic_exec_snap *s)
 {
 	const char *argv[] = { save, "-c", "-t", table, NULL };
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn((char *const *)argv, h->lockfile, NULL, 0, &res);
+	rc = ic_spawn((char *const *)argv, cx->lockfile, NULL, 0, &res);
 	if (rc)
-		return ic_exec_spawn_fail(h, save, rc);
+		return ic_exec_spawn_fail(cx, save, rc);
 	if (res.status) {
-		rc = ic_exec_fail(h, &res);
+		rc = ic_exec_fail(cx, &res);
 		ic_spawn_res_free(&res);
 		return rc;
 	}
 	s->table[s->n] = strdup(table);
 	if (!s->table[s->n]) {
 		ic_spawn_res_free(&res);
-		return nomem(h);
+		return nomem(cx);
 	}
 	s->text[s->n] = res.out;	/* taken from res */
 	s->len[s->n] = res.out_len;
@@ -57,7 +57,7 @@ static int snap_one(struct iptables *h, const char *save, const char *table,
 	return 0;
 }
 
-int ic_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
+int ic_exec_snapshot(struct ic_ctx *cx, const char *const *tables, size_t n,
 		      struct ic_exec_snap *s)
 {
 	char *save;
@@ -68,18 +68,18 @@ int ic_exec_snapshot(struct iptables *h, const char *const *tables, size_t n,
 	s->table = calloc(n ? n : 1, sizeof(*s->table));
 	s->text = calloc(n ? n : 1, sizeof(*s->text));
 	s->len = calloc(n ? n : 1, sizeof(*s->len));
-	save = suffixed(h->path, "-save");
+	save = suffixed(cx->path, "-save");
 	if (!s->table || !s->text || !s->len || !save)
-		rc = nomem(h);
+		rc = nomem(cx);
 	for (i = 0; !rc && i < n; i++)
-		rc = snap_one(h, save, tables[i], s);
+		rc = snap_one(cx, save, tables[i], s);
 	free(save);
 	if (rc)
 		ic_exec_snapshot_free(s);
 	return rc;
 }
 
-static int reload_one(struct iptables *h, const char *restore, const char *text, size_t len)
+static int reload_one(struct ic_ctx *cx, const char *restore, const char *text, size_t len)
 {
 	const char *argv[6];
 	struct ic_spawn_res res;
@@ -90,38 +90,41 @@ static int reload_one(struct iptables *h, const char *restore, const char *text,
 	argv[i++] = restore;
 	argv[i++] = "-c";
 	argv[i++] = "--wait";
-	if (h->timeout_s > 0) {
-		snprintf(wait_s, sizeof(wait_s), "%d", h->timeout_s);
+	if (cx->timeout_s > 0) {
+		snprintf(wait_s, sizeof(wait_s), "%d", cx->timeout_s);
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, h->lockfile, text, len, &res);
+	rc = ic_spawn((char *const *)argv, cx->lockfile, text, len, &res);
 	if (rc)
-		return ic_exec_spawn_fail(h, restore, rc);
-	rc = res.status ? ic_exec_fail(h, &res) : 0;
+		return ic_exec_spawn_fail(cx, restore, rc);
+	rc = res.status ? ic_exec_fail(cx, &res) : 0;
 	ic_spawn_res_free(&res);
 	return rc;
 }
 
-int ic_exec_snapshot_reload(struct iptables *h, const struct ic_exec_snap *s)
+int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s)
 {
-	char msg[IC_ERRMSG_MAX], *restore;
+	struct ic_err first_err;
+	char *restore;
 	int rc, first = 0;
 	size_t i;
 
-	restore = suffixed(h->path, "-restore");
+	restore = suffixed(cx->path, "-restore");
 	if (!restore)
-		return nomem(h);
+		return nomem(cx);
 	for (i = 0; i < s->n; i++) {
-		rc = reload_one(h, restore, s->text[i], s->len[i]);
+		rc = reload_one(cx, restore, s->text[i], s->len[i]);
 		if (rc && !first) {
 			first = rc;
-			snprintf(msg, sizeof(msg), "table %s: %s", s->table[i],
-				 iptables_errmsg(h));
+			ic_err_prefix(cx->err, "table %s: ", s->table[i]);
+			ic_err_capture(&first_err, cx->err);
 		}
 	}
 	free(restore);
-	return first ? ic_error(h, first, "%s", msg) : 0;
+	if (first)
+		ic_err_restore(cx->err, &first_err);
+	return first;
 }
 
 void ic_exec_snapshot_free(struct ic_exec_snap *s)

@@ -146,7 +146,7 @@ static bool is_row(const char *l)
 	return word(&p, &w) && isdigit((unsigned char)*w);
 }
 
-int ic_exec_stats(struct iptables *h, const char *table, const char *chain,
+int ic_exec_stats(struct ic_ctx *cx, const char *table, const char *chain,
 		   struct ic_statv *out)
 {
 	const char *const args[] = { "-L", chain, "-n", "-v", "-x", NULL };
@@ -156,27 +156,27 @@ int ic_exec_stats(struct iptables *h, const char *table, const char *chain,
 	size_t i;
 	int rc;
 
-	rc = ic_exec_run(h, table, args, NULL, &res);
+	rc = ic_exec_run(cx, table, args, NULL, &res);
 	if (rc)
 		return rc;
 	rc = ic_exec_lines(res.out, &lines);
 	ic_spawn_res_free(&res);
 	if (rc)
-		return ic_error(h, rc, "out of memory");
+		return ic_error(cx, rc, "out of memory");
 	for (i = 0; !rc && i < lines.n; i++) {
 		if (!is_row(lines.v[i]))
 			continue;
 		st = ic_statv_add(out);
 		if (!st) {
-			rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
+			rc = ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 			break;
 		}
-		rc = ic_exec_parse_stat_row(lines.v[i], h->proto == IPTABLES_IPV6, st);
+		rc = ic_exec_parse_stat_row(lines.v[i], cx->proto == IPTABLES_IPV6, st);
 		if (rc == IPTABLES_ENOMEM)
-			rc = ic_error(h, rc, "out of memory");
+			rc = ic_error(cx, rc, "out of memory");
 		else if (rc)
-			rc = ic_error(h, IPTABLES_EEXEC, "%s: cannot parse -L output line: %s",
-				       ic_prog(h), lines.v[i]);
+			rc = ic_error(cx, IPTABLES_EEXEC, "%s: cannot parse -L output line: %s",
+				       ic_prog(cx), lines.v[i]);
 	}
 	ic_strv_clear(&lines);
 	return rc;

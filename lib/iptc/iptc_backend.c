@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "iptc_backend.h"
-#include "../txn.h"
+#include "../arena.h"
 #include "../xt/xt.h"
 
 static bool any_mutation(const struct ic_op *ops, size_t n)
@@ -54,7 +54,7 @@ static int commit_one(struct ic_iptc_session *s, struct ic_iptc_table *t, const 
 		if (rc != IC_IPTC_RETRY)
 			return rc;
 		if (tries == IC_IPTC_MAX_RETRIES)
-			return ic_error(s->h, IPTABLES_ESYS, "%s: %s.", ic_prog(s->h),
+			return ic_error(s->cx, IPTABLES_ESYS, "%s: %s.", ic_prog(s->cx),
 					 strerror(EAGAIN));
 		rc = table_redo(s, t, ops, n);
 		if (rc)
@@ -65,16 +65,17 @@ static int commit_one(struct ic_iptc_session *s, struct ic_iptc_table *t, const 
 /* Table @k failed with @rc after 0..k-1 were committed: put those back, keep @rc's message. */
 static int undo_committed(struct ic_iptc_session *s, const struct ic_iptc_pristine *p, size_t k, int rc)
 {
-	char msg[IC_ERRMSG_MAX], why[IC_ERRMSG_MAX];
+	struct ic_err failed, why;
 
-	snprintf(msg, sizeof(msg), "%s", iptables_errmsg(s->h));
+	ic_err_capture(&failed, s->cx->err);
 	ic_iptc_session_drop(s);
-	if (!ic_iptc_pristine_restore(s, p, k))
-		return ic_error(s->h, rc, "%s", msg);
-	/* a copy: the recorded message is the buffer ic_error writes to */
-	snprintf(why, sizeof(why), "%s", iptables_errmsg(s->h));
-	return ic_error(s->h, rc, "%s\n%s: could not put back the tables committed before: %s",
-			 msg, ic_prog(s->h), why);
+	if (!ic_iptc_pristine_restore(s, p, k)) {
+		ic_err_restore(s->cx->err, &failed);
+		return rc;
+	}
+	ic_err_capture(&why, s->cx->err);
+	return ic_error(s->cx, rc, "%s\n%s: could not put back the tables committed before: %s",
+			failed.msg, ic_prog(s->cx), why.msg);
 }
 
 /*
@@ -110,13 +111,13 @@ static int commit_tables(struct ic_iptc_session *s, const struct ic_op *ops, siz
 
 /* Apply @ops in order in one session and commit. Returns the last op's result (1/0 for a
  * predicate) or the first failure; on failure nothing is committed. */
-static int run_ops(struct iptables *h, const struct ic_op *ops, size_t n)
+static int run_ops(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 {
 	struct ic_iptc_session s;
 	int rc, result = 0;
 	size_t i;
 
-	rc = ic_iptc_session_begin(&s, h);
+	rc = ic_iptc_session_begin(&s, cx);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -135,44 +136,45 @@ out:
  * Inside a transaction, reads see its pending changes: the log is replayed onto the table
  * just read, in memory; such a handle is never committed.
  */
-static int replay_pending(struct ic_iptc_session *s, const char *table)
+static int replay_pending(struct ic_iptc_session *s, const struct ic_oplog *pending,
+			  const char *table)
 {
-	struct iptables *h = s->h;
 	int rc;
 
-	if (!h->in_txn)
+	if (!pending)
 		return 0;
-	for (size_t i = 0; i < h->txn_n; i++) {
-		if (table && strcmp(h->txn_ops[i].table, table) != 0)
+	for (size_t i = 0; i < pending->n; i++) {
+		if (table && strcmp(pending->ops[i].table, table) != 0)
 			continue;
-		rc = ic_iptc_op_apply(s, &h->txn_ops[i]);
+		rc = ic_iptc_op_apply(s, &pending->ops[i]);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int ic_iptc_apply(struct iptables *h, const struct ic_op *op)
+static int ic_iptc_apply(struct ic_ctx *cx, const struct ic_op *op,
+			 const struct ic_oplog *pending)
 {
 	struct ic_iptc_session s;
 	int rc;
 
-	if (!h->in_txn)
-		return run_ops(h, op, 1);
+	if (!pending)
+		return run_ops(cx, op, 1);
 	/* a predicate inside a transaction (mutations are logged, never applied here) */
-	rc = ic_iptc_session_begin(&s, h);
+	rc = ic_iptc_session_begin(&s, cx);
 	if (rc)
 		return rc;
-	rc = replay_pending(&s, op->table);
+	rc = replay_pending(&s, pending, op->table);
 	if (rc >= 0)
 		rc = ic_iptc_op_apply(&s, op);
 	ic_iptc_session_end(&s);
 	return rc;
 }
 
-static int ic_iptc_commit(struct iptables *h, const struct ic_op *ops, size_t n)
+static int ic_iptc_commit(struct ic_ctx *cx, const struct ic_oplog *log)
 {
-	return run_ops(h, ops, n);
+	return run_ops(cx, log->ops, log->n);
 }
 
 /* Checks done when an op is logged in a transaction: what iptables refuses before reading
@@ -186,10 +188,10 @@ static bool uses_mask(enum ic_opcode code)
 
 /* A copy of @r in one block of the transaction's arena (entries are XT_ALIGNed sizes);
  * the delete/check mask only for the ops that compare rules. */
-static struct ic_xt_rule *pack_rule(struct iptables *h, const struct ic_xt_rule *r, bool mask)
+static struct ic_xt_rule *pack_rule(struct ic_arena *arena, const struct ic_xt_rule *r, bool mask)
 {
 	size_t head = ALIGN8(sizeof(*r) + r->n * sizeof(void *));
-	struct ic_xt_rule *p = ic_txn_alloc(h, head + (r->n + mask) * ALIGN8(r->size));
+	struct ic_xt_rule *p = ic_arena_alloc(arena, head + (r->n + mask) * ALIGN8(r->size));
 	unsigned char *at;
 
 	if (!p)
@@ -210,34 +212,34 @@ static struct ic_xt_rule *pack_rule(struct iptables *h, const struct ic_xt_rule 
 }
 
 /* The parse is kept in the logged op, so commit does not parse the words a second time. */
-static int ic_iptc_validate(struct iptables *h, struct ic_op *op)
+static int ic_iptc_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena)
 {
 	char err[IC_XT_ERRBUF];
 	struct ic_xt_rule r;
 	int rc;
 
 	if (op->code == IC_OP_NEW_CHAIN)
-		return ic_iptc_chain_name_check(h, op->chain);
+		return ic_iptc_chain_name_check(cx, op->chain);
 	if (!op->spec)
 		return 0;
 	err[0] = '\0';
-	rc = ic_xt_parse_rule_chain(ic_iptc_family_of(h->proto), op->table, op->chain, op->spec, NULL,
+	rc = ic_xt_parse_rule_chain(ic_iptc_family_of(cx->proto), op->table, op->chain, op->spec, NULL,
 				 &r, err, sizeof(err));
 	if (rc)
-		return ic_error(h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
+		return ic_error(cx, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (op->code == IC_OP_REPLACE && r.n != 1)
-		rc = ic_param_error(h, "Replacement rule does not specify a unique address");
-	else if (!(op->parsed = pack_rule(h, &r, uses_mask(op->code))))
-		rc = ic_error(h, IPTABLES_ENOMEM, "out of memory");
+		rc = ic_param_error(cx, "Replacement rule does not specify a unique address");
+	else if (!(op->parsed = pack_rule(arena, &r, uses_mask(op->code))))
+		rc = ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	ic_xt_rule_free(&r);
 	return rc;
 }
 
 /* ---- reading ---- */
 
-static int nomem(struct iptables *h)
+static int nomem(struct ic_ctx *cx)
 {
-	return ic_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(h));
+	return ic_error(cx, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(cx));
 }
 
 /* Names of the chains of @t in iptables' order (built-ins, then user chains sorted), or only
@@ -249,27 +251,28 @@ static int chain_names(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 
 	if (chain) {
 		if (!s->f->is_chain(chain, t->xh))
-			return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, ENOENT, NULL);
-		return ic_strv_push(names, chain) ? nomem(s->h) : 0;
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, ENOENT, NULL);
+		return ic_strv_push(names, chain) ? nomem(s->cx) : 0;
 	}
 	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh))
 		if (ic_strv_push(names, c))
-			return nomem(s->h);
+			return nomem(s->cx);
 	return 0;
 }
 
 /* Session, table handle and chain names: what every reader starts with. */
-static int read_begin(struct ic_iptc_session *s, struct iptables *h, const char *table,
-		      const char *chain, struct ic_iptc_table **t, struct ic_strv *names)
+static int read_begin(struct ic_iptc_session *s, struct ic_ctx *cx,
+		      const struct ic_oplog *pending, const char *table, const char *chain,
+		      struct ic_iptc_table **t, struct ic_strv *names)
 {
 	int rc;
 
-	rc = ic_iptc_session_begin(s, h);
+	rc = ic_iptc_session_begin(s, cx);
 	if (rc)
 		return rc;
 	rc = ic_iptc_session_table(s, table, t);
 	if (!rc)
-		rc = replay_pending(s, table);
+		rc = replay_pending(s, pending, table);
 	if (rc > 0)
 		rc = 0;
 	if (!rc)
@@ -300,8 +303,8 @@ static int chain_header(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 			len = asprintf(&line, "-P %s %s", chain, pol ? pol : "");
 	}
 	if (len < 0)
-		return nomem(s->h);
-	return ic_strv_push_owned(out, line) ? nomem(s->h) : 0;
+		return nomem(s->cx);
+	return ic_strv_push_owned(out, line) ? nomem(s->cx) : 0;
 }
 
 static int chain_rules(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
@@ -317,16 +320,16 @@ static int chain_rules(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 		err[0] = '\0';
 		rc = ic_xt_format_rule(s->f, t->xh, chain, e, counters, &line, err, sizeof(err));
 		if (rc)
-			return ic_error(s->h, rc, "%s", err[0] ? err : "cannot print a rule");
+			return ic_error(s->cx, rc, "%s", err[0] ? err : "cannot print a rule");
 		if (ic_strv_push_owned(out, line))
-			return nomem(s->h);
+			return nomem(s->cx);
 	}
 	return 0;
 }
 
 /* As iptables -S [CHAIN]: all -P/-N lines first, then the rules of each chain in order. */
-static int ic_iptc_list(struct iptables *h, const char *table, const char *chain, bool counters,
-		   struct ic_strv *out)
+static int ic_iptc_list(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+			const char *chain, bool counters, struct ic_strv *out)
 {
 	struct ic_strv names = { 0 };
 	struct ic_iptc_session s;
@@ -334,7 +337,7 @@ static int ic_iptc_list(struct iptables *h, const char *table, const char *chain
 	size_t i;
 	int rc;
 
-	rc = read_begin(&s, h, table, chain, &t, &names);
+	rc = read_begin(&s, cx, pending, table, chain, &t, &names);
 	if (rc)
 		return rc;
 	for (i = 0; i < names.n && !rc; i++)
@@ -348,13 +351,14 @@ static int ic_iptc_list(struct iptables *h, const char *table, const char *chain
 	return rc;
 }
 
-static int ic_iptc_list_chains(struct iptables *h, const char *table, struct ic_strv *out)
+static int ic_iptc_list_chains(struct ic_ctx *cx, const struct ic_oplog *pending,
+			       const char *table, struct ic_strv *out)
 {
 	struct ic_iptc_session s;
 	struct ic_iptc_table *t;
 	int rc;
 
-	rc = read_begin(&s, h, table, NULL, &t, out);
+	rc = read_begin(&s, cx, pending, table, NULL, &t, out);
 	if (rc) {
 		ic_strv_clear(out);
 		return rc;
@@ -363,8 +367,8 @@ static int ic_iptc_list_chains(struct iptables *h, const char *table, struct ic_
 	return 0;
 }
 
-static int ic_iptc_stats(struct iptables *h, const char *table, const char *chain,
-		    struct ic_statv *out)
+static int ic_iptc_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+			 const char *chain, struct ic_statv *out)
 {
 	struct ic_strv names = { 0 };
 	struct iptables_stat *row;
@@ -375,20 +379,20 @@ static int ic_iptc_stats(struct iptables *h, const char *table, const char *chai
 	int rc;
 
 	if (!chain)
-		return ic_error(h, IPTABLES_EINVAL, "NULL chain name");
-	rc = read_begin(&s, h, table, chain, &t, &names);
+		return ic_error(cx, IPTABLES_EINVAL, "NULL chain name");
+	rc = read_begin(&s, cx, pending, table, chain, &t, &names);
 	if (rc)
 		return rc;
 	for (e = s.f->first_rule(chain, t->xh); e && !rc; e = s.f->next_rule(e, t->xh)) {
 		row = ic_statv_add(out);
 		if (!row) {
-			rc = nomem(h);
+			rc = nomem(cx);
 			break;
 		}
 		err[0] = '\0';
 		rc = ic_xt_format_stat(s.f, t->xh, e, row, err, sizeof(err));
 		if (rc)
-			rc = ic_error(h, rc, "%s", err[0] ? err : "cannot read a rule");
+			rc = ic_error(cx, rc, "%s", err[0] ? err : "cannot read a rule");
 	}
 	ic_iptc_session_end(&s);
 	ic_strv_clear(&names);
@@ -399,23 +403,22 @@ static int ic_iptc_stats(struct iptables *h, const char *table, const char *chai
 
 /* ---- handle ---- */
 
-static int ic_iptc_open(struct iptables *h)
+static int ic_iptc_open(struct ic_ctx *cx)
 {
-	ic_xt_version(&h->ver_major, &h->ver_minor, &h->ver_patch);
-	snprintf(h->mode, sizeof(h->mode), "legacy");
-	h->bdata = NULL;
+	ic_xt_version(&cx->ver_major, &cx->ver_minor, &cx->ver_patch);
+	snprintf(cx->mode, sizeof(cx->mode), "legacy");
 	return 0;
 }
 
-static void ic_iptc_close(struct iptables *h)
+static void ic_iptc_close(struct ic_ctx *cx)
 {
-	h->bdata = NULL;
+	(void)cx;
 }
 
 /* Cheap probe, no lock (it only reads): can libiptc read the filter table, and does
  * libxtables load? Errors that say "no legacy tables here" make it unusable; others (say,
  * EPERM) are left for the real calls to report. */
-bool ic_libiptc_usable(int proto)
+static bool usable(enum iptables_proto proto)
 {
 	const struct ic_iptc_family *f = ic_iptc_family_of(proto);
 	char err[IC_XT_ERRBUF];
@@ -444,8 +447,23 @@ bool ic_libiptc_usable(int proto)
 	return true;
 }
 
+/* The system's iptables is the legacy variant -> what it uses; no iptables at all -> legacy
+ * tables are where rules are when they can be read; otherwise a fallback. */
+static enum ic_rank ic_iptc_probe(const struct ic_ctx *cx)
+{
+	enum ic_variant v = ic_system_variant(cx->proto);
+
+	if (!usable(cx->proto))
+		return IC_RANK_NO;
+	if (v == IC_VARIANT_LEGACY || v == IC_VARIANT_OTHER)
+		return IC_RANK_SYSTEM;
+	return v == IC_VARIANT_NONE ? IC_RANK_WHERE_RULES_ARE : IC_RANK_FALLBACK;
+}
+
 const struct ic_backend ic_backend_libiptc = {
 	.name = "libiptc",
+	.id = IPTABLES_BACKEND_LIBIPTC,
+	.probe = ic_iptc_probe,
 	.open = ic_iptc_open,
 	.close = ic_iptc_close,
 	.apply = ic_iptc_apply,

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <libiptc/xtcshared.h>
 
-#include "../internal.h"
+#include "../backend.h"
 #include "iptc_family.h"
 
 /* ---- errors (iptc_errors.c) ---- */
@@ -26,7 +26,7 @@ enum ic_iptc_fn {
 
 /* Record what iptables-legacy prints when libiptc call @fn failed with @err (an errno), and
  * return our status code for it. @table is only used by IC_IPTC_FN_INIT. */
-int ic_iptc_fail(struct iptables *h, enum ic_iptc_fn fn, int err, const char *table) IC_HIDDEN;
+int ic_iptc_fail(struct ic_ctx *cx, enum ic_iptc_fn fn, int err, const char *table) IC_HIDDEN;
 /* Our status code for a libiptc errno. */
 int ic_iptc_errno_code(enum ic_iptc_fn fn, int err) IC_HIDDEN;
 
@@ -38,7 +38,7 @@ struct ic_iptc_table {
 };
 
 struct ic_iptc_session {
-	struct iptables *h;
+	struct ic_ctx *cx;
 	const struct ic_iptc_family *f;
 	int lockfd;
 	struct ic_iptc_table *tabs;
@@ -46,7 +46,7 @@ struct ic_iptc_session {
 };
 
 /* Take the xtables lock for @h (its lockfile and timeout). Returns 0 or a status code. */
-int ic_iptc_session_begin(struct ic_iptc_session *s, struct iptables *h) IC_HIDDEN;
+int ic_iptc_session_begin(struct ic_iptc_session *s, struct ic_ctx *cx) IC_HIDDEN;
 /* The table's libiptc handle, read from the kernel on first use in this session.
  * Returns 0, or IPTABLES_ENOTFOUND (no such table) and other codes with the error recorded. */
 int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct ic_iptc_table **out) IC_HIDDEN;
@@ -89,6 +89,6 @@ void ic_iptc_pristine_free(struct ic_iptc_session *s, struct ic_iptc_pristine *p
  * Returns 0, 1/0 for predicates, or a negative status code with the error recorded. */
 int ic_iptc_op_apply(struct ic_iptc_session *s, const struct ic_op *op) IC_HIDDEN;
 /* iptables -N's name check: a chain may not be named like a target. */
-int ic_iptc_chain_name_check(struct iptables *h, const char *chain) IC_HIDDEN;
+int ic_iptc_chain_name_check(struct ic_ctx *cx, const char *chain) IC_HIDDEN;
 
 #endif

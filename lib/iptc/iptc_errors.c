@@ -83,22 +83,22 @@ int ic_iptc_errno_code(enum ic_iptc_fn fn, int err)
 }
 
 /* iptables-legacy: "can't initialize iptables table `foo': ..." is a VERSION_PROBLEM exit. */
-static int init_fail(struct iptables *h, int err, const char *table)
+static int init_fail(struct ic_ctx *cx, int err, const char *table)
 {
-	const char *prog = ic_prog(h);
+	const char *prog = ic_prog(cx);
 
-	return ic_error(h, ic_iptc_errno_code(IC_IPTC_FN_INIT, err),
+	return ic_error(cx, ic_iptc_errno_code(IC_IPTC_FN_INIT, err),
 			 "%s v%d.%d.%d (legacy): can't initialize %s table `%s': %s\n"
 			 "Perhaps %s or your kernel needs to be upgraded.",
-			 prog, h->ver_major, h->ver_minor, h->ver_patch, prog, table,
+			 prog, cx->ver_major, cx->ver_minor, cx->ver_patch, prog, table,
 			 ic_iptc_text(IC_IPTC_FN_INIT, err), prog);
 }
 
-int ic_iptc_fail(struct iptables *h, enum ic_iptc_fn fn, int err, const char *table)
+int ic_iptc_fail(struct ic_ctx *cx, enum ic_iptc_fn fn, int err, const char *table)
 {
 	if (fn == IC_IPTC_FN_INIT)
-		return init_fail(h, err, table ? table : "");
+		return init_fail(cx, err, table ? table : "");
 	/* iptables-legacy's main(): a dmesg hint for EINVAL only */
-	return ic_error(h, ic_iptc_errno_code(fn, err), "%s: %s.%s", ic_prog(h), ic_iptc_text(fn, err),
+	return ic_error(cx, ic_iptc_errno_code(fn, err), "%s: %s.%s", ic_prog(cx), ic_iptc_text(fn, err),
 			 err == EINVAL ? " Run `dmesg' for more information." : "");
 }

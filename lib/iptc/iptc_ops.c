@@ -44,10 +44,10 @@ static int rule_parse(struct ic_iptc_session *s, struct ic_iptc_table *t, const 
 	rc = ic_xt_parse_rule_chain(s->f, op->table, op->chain, op->spec, t->xh, r, err,
 				 sizeof(err));
 	if (rc)
-		return ic_error(s->h, rc, "%s", err[0] ? err : "cannot parse the rulespec");
+		return ic_error(s->cx, rc, "%s", err[0] ? err : "cannot parse the rulespec");
 	if (r->n == 0) {
 		ic_xt_rule_free(r);
-		return ic_error(s->h, IPTABLES_EINVAL, "cannot parse the rulespec");
+		return ic_error(s->cx, IPTABLES_EINVAL, "cannot parse the rulespec");
 	}
 	return 0;
 }
@@ -65,7 +65,7 @@ static int rule_present(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 			continue;
 		if (errno == ENOENT)
 			return 0;
-		return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+		return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	return 1;
 }
@@ -78,7 +78,7 @@ static int rule_append(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 	for (i = 0; i < r->n; i++) {
 		errno = 0;
 		if (!s->f->append_entry(chain, r->entries[i], t->xh))
-			return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	return 0;
 }
@@ -93,7 +93,7 @@ static int rule_insert(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 	for (i = 0; i < r->n; i++) {
 		errno = 0;
 		if (!s->f->insert_entry(chain, r->entries[i], (unsigned int)pos - 1, t->xh))
-			return ic_iptc_fail(s->h, IC_IPTC_FN_INSERT, errno, NULL);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_INSERT, errno, NULL);
 	}
 	return 0;
 }
@@ -106,7 +106,7 @@ static int rule_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 	for (i = 0; i < r->n; i++) {
 		errno = 0;
 		if (!s->f->delete_entry(chain, r->entries[i], r->mask, t->xh))
-			return ic_iptc_fail(s->h, IC_IPTC_FN_DELETE_ENTRY, errno, NULL);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_DELETE_ENTRY, errno, NULL);
 	}
 	return 0;
 }
@@ -115,10 +115,10 @@ static int rule_replace(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 			struct ic_xt_rule *r)
 {
 	if (r->n != 1)
-		return ic_param_error(s->h, "Replacement rule does not specify a unique address");
+		return ic_param_error(s->cx, "Replacement rule does not specify a unique address");
 	errno = 0;
 	if (!s->f->replace_entry(op->chain, r->entries[0], (unsigned int)op->pos - 1, t->xh))
-		return ic_iptc_fail(s->h, IC_IPTC_FN_REPLACE, errno, NULL);
+		return ic_iptc_fail(s->cx, IC_IPTC_FN_REPLACE, errno, NULL);
 	return 0;
 }
 
@@ -165,7 +165,7 @@ static int rule_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const str
 		rc = rule_present(s, t, op->chain, r);
 		break;
 	default:
-		rc = ic_error(s->h, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+		rc = ic_error(s->cx, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 		break;
 	}
 	if (r == &own)
@@ -182,33 +182,33 @@ static int is_target_name(void *arg)
 }
 
 /* iptables' assert_valid_chain_name(): -N refuses the name of a target (ACCEPT, LOG, ...). */
-int ic_iptc_chain_name_check(struct iptables *h, const char *chain)
+int ic_iptc_chain_name_check(struct ic_ctx *cx, const char *chain)
 {
 	char err[IC_XT_ERRBUF];
 	int rc;
 
 	err[0] = '\0';
-	rc = ic_xt_enter(ic_iptc_family_of(h->proto)->nfproto, err, sizeof(err));
+	rc = ic_xt_enter(ic_iptc_family_of(cx->proto)->nfproto, err, sizeof(err));
 	if (rc)
-		return ic_error(h, rc, "%s", err);
+		return ic_error(cx, rc, "%s", err);
 	rc = ic_xt_trap_call(is_target_name, (void *)chain, err, sizeof(err));
 	ic_xt_leave();
 	if (rc < 0)
-		return ic_error(h, rc, "%s", err[0] ? err : "cannot look up target names");
+		return ic_error(cx, rc, "%s", err[0] ? err : "cannot look up target names");
 	if (rc)
-		return ic_param_error(h, "chain name may not clash with target name");
+		return ic_param_error(cx, "chain name may not clash with target name");
 	return 0;
 }
 
 static int chain_create(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain)
 {
-	int rc = ic_iptc_chain_name_check(s->h, chain);
+	int rc = ic_iptc_chain_name_check(s->cx, chain);
 
 	if (rc)
 		return rc;
 	errno = 0;
 	if (!s->f->create_chain(chain, t->xh))
-		return ic_iptc_fail(s->h, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
+		return ic_iptc_fail(s->cx, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
 	return 0;
 }
 
@@ -216,7 +216,7 @@ static int chain_flush(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 {
 	errno = 0;
 	if (!s->f->flush_entries(chain, t->xh))
-		return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+		return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	return 0;
 }
 
@@ -224,7 +224,7 @@ static int chain_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 {
 	errno = 0;
 	if (!s->f->delete_chain(chain, t->xh))
-		return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+		return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	return 0;
 }
 
@@ -236,11 +236,11 @@ static int chain_policy(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 	errno = 0;
 	if (s->f->set_policy(chain, policy, NULL, t->xh))
 		return 0;
-	rc = ic_iptc_fail(s->h, IC_IPTC_FN_SET_POLICY, errno, NULL);
+	rc = ic_iptc_fail(s->cx, IC_IPTC_FN_SET_POLICY, errno, NULL);
 	/* "Bad built-in chain name" for a user chain: it exists, the request is wrong */
 	if (rc == IPTABLES_ENOTFOUND && s->f->is_chain(chain, t->xh))
-		rc = ic_error(s->h, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
-			       ic_prog(s->h));
+		rc = ic_error(s->cx, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
+			       ic_prog(s->cx));
 	return rc;
 }
 
@@ -271,7 +271,7 @@ static int table_delete_chains(struct ic_iptc_session *s, struct ic_iptc_table *
 		if (!s->f->builtin(c, t->xh))
 			rc = ic_strv_push(&names, c);
 	if (rc)
-		rc = ic_error(s->h, rc, "%s: Memory allocation problem.", ic_prog(s->h));
+		rc = ic_error(s->cx, rc, "%s: Memory allocation problem.", ic_prog(s->cx));
 	for (i = 0; i < names.n && !rc; i++)
 		rc = chain_delete(s, t, names.v[i]);
 	ic_strv_clear(&names);
@@ -287,7 +287,7 @@ static int chain_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const st
 	case IC_OP_DELETE_NUM:
 		errno = 0;
 		if (!s->f->delete_num_entry(chain, (unsigned int)op->pos - 1, t->xh))
-			return ic_iptc_fail(s->h, IC_IPTC_FN_DELETE_NUM, errno, NULL);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_DELETE_NUM, errno, NULL);
 		return 0;
 	case IC_OP_CHAIN_EXISTS:
 		return s->f->is_chain(chain, t->xh) ? 1 : 0;
@@ -302,7 +302,7 @@ static int chain_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const st
 	case IC_OP_RENAME_CHAIN:
 		errno = 0;
 		if (!s->f->rename_chain(chain, op->arg, t->xh))
-			return ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 		return 0;
 	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		if (!s->f->is_chain(chain, t->xh))

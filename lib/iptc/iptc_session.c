@@ -11,18 +11,18 @@
 #include "iptc_backend.h"
 #include "../lock.h"
 
-int ic_iptc_session_begin(struct ic_iptc_session *s, struct iptables *h)
+int ic_iptc_session_begin(struct ic_iptc_session *s, struct ic_ctx *cx)
 {
 	char err[IC_ERRMSG_MAX];
 	int fd;
 
 	memset(s, 0, sizeof(*s));
-	s->h = h;
-	s->f = ic_iptc_family_of(h->proto);
+	s->cx = cx;
+	s->f = ic_iptc_family_of(cx->proto);
 	s->lockfd = -1;
-	fd = ic_lock_acquire(h->lockfile, h->timeout_s, err, sizeof(err));
+	fd = ic_lock_acquire(cx->lockfile, cx->timeout_s, err, sizeof(err));
 	if (fd < 0)
-		return ic_error(h, fd, "%s", err);
+		return ic_error(cx, fd, "%s", err);
 	s->lockfd = fd;
 	return 0;
 }
@@ -66,13 +66,13 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 	if (!t)
 		t = table_add(s, table);
 	if (!t)
-		return ic_error(s->h, IPTABLES_ENOMEM, "%s: Memory allocation problem.",
-				 ic_prog(s->h));
+		return ic_error(s->cx, IPTABLES_ENOMEM, "%s: Memory allocation problem.",
+				 ic_prog(s->cx));
 	if (!t->xh) {
 		errno = 0;
 		t->xh = s->f->init(table);
 		if (!t->xh)
-			return ic_iptc_fail(s->h, IC_IPTC_FN_INIT, errno, table);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_INIT, errno, table);
 	}
 	*out = t;
 	return 0;
@@ -96,7 +96,7 @@ int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 		return 0;
 	if (err == EAGAIN)
 		return IC_IPTC_RETRY;
-	return ic_iptc_fail(s->h, IC_IPTC_FN_COMMIT, err, NULL);
+	return ic_iptc_fail(s->cx, IC_IPTC_FN_COMMIT, err, NULL);
 }
 
 void ic_iptc_table_drop(struct ic_iptc_session *s, struct ic_iptc_table *t)

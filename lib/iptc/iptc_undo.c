@@ -22,9 +22,9 @@
 
 #include "iptc_backend.h"
 
-static int nomem(struct iptables *h)
+static int nomem(struct ic_ctx *cx)
 {
-	return ic_error(h, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(h));
+	return ic_error(cx, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(cx));
 }
 
 int ic_iptc_pristine_read(struct ic_iptc_session *s, struct ic_iptc_pristine *p)
@@ -34,13 +34,13 @@ int ic_iptc_pristine_read(struct ic_iptc_session *s, struct ic_iptc_pristine *p)
 	p->n = 0;
 	p->xh = calloc(s->n ? s->n : 1, sizeof(*p->xh));
 	if (!p->xh)
-		return nomem(s->h);
+		return nomem(s->cx);
 	for (i = 0; i < s->n; i++) {
 		errno = 0;
 		p->xh[i] = s->f->init(s->tabs[i].name);
 		if (!p->xh[i]) {
 			ic_iptc_pristine_free(s, p);
-			return ic_iptc_fail(s->h, IC_IPTC_FN_INIT, errno, s->tabs[i].name);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_INIT, errno, s->tabs[i].name);
 		}
 		p->n = i + 1;
 	}
@@ -65,7 +65,7 @@ static int chain_list(struct ic_iptc_session *s, struct xtc_handle *xh, struct i
 
 	for (c = s->f->first_chain(xh); c; c = s->f->next_chain(xh))
 		if (ic_strv_push(out, c))
-			return nomem(s->h);
+			return nomem(s->cx);
 	return 0;
 }
 
@@ -105,7 +105,7 @@ static int rule_copy(struct ic_iptc_session *s, struct xtc_handle *old, struct x
 
 	copy = malloc(size);
 	if (!copy)
-		return nomem(s->h);
+		return nomem(s->cx);
 	memcpy(copy, e, size);
 	t = entry_target(s->f, copy);
 	if (strcmp(t->u.user.name, XT_STANDARD_TARGET) == 0) {
@@ -116,7 +116,7 @@ static int rule_copy(struct ic_iptc_session *s, struct xtc_handle *old, struct x
 	errno = 0;
 	ok = s->f->append_entry(chain, copy, xh);
 	free(copy);
-	return ok ? 0 : ic_iptc_fail(s->h, IC_IPTC_FN_INSERT, errno, NULL);
+	return ok ? 0 : ic_iptc_fail(s->cx, IC_IPTC_FN_INSERT, errno, NULL);
 }
 
 /* Empty every chain of @xh and drop the user chains @old does not have. */
@@ -131,7 +131,7 @@ static int clear_current(struct ic_iptc_session *s, struct xtc_handle *old, stru
 	for (i = 0; !rc && i < cur.n; i++) {
 		errno = 0;
 		if (!s->f->flush_entries(cur.v[i], xh))
-			rc = ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+			rc = ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	for (i = 0; !rc && i < cur.n; i++) {
 		c = cur.v[i];
@@ -139,7 +139,7 @@ static int clear_current(struct ic_iptc_session *s, struct xtc_handle *old, stru
 			continue;
 		errno = 0;
 		if (!s->f->delete_chain(c, xh))
-			rc = ic_iptc_fail(s->h, IC_IPTC_FN_OTHER, errno, NULL);
+			rc = ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	ic_strv_clear(&cur);
 	return rc;
@@ -160,9 +160,9 @@ static int chains_restore(struct ic_iptc_session *s, struct xtc_handle *old, str
 			memset(&cnt, 0, sizeof(cnt));
 			pol = s->f->get_policy(c, &cnt, old);
 			if (pol && !s->f->set_policy(c, pol, &cnt, xh))
-				return ic_iptc_fail(s->h, IC_IPTC_FN_SET_POLICY, errno, NULL);
+				return ic_iptc_fail(s->cx, IC_IPTC_FN_SET_POLICY, errno, NULL);
 		} else if (!s->f->is_chain(c, xh) && !s->f->create_chain(c, xh)) {
-			return ic_iptc_fail(s->h, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
 		}
 	}
 	return 0;
@@ -208,7 +208,7 @@ static int table_restore(struct ic_iptc_session *s, struct ic_iptc_table *t, str
 		if (rc != IC_IPTC_RETRY)
 			return rc;
 		if (tries == IC_IPTC_MAX_RETRIES)
-			return ic_error(s->h, IPTABLES_ESYS, "%s: %s.", ic_prog(s->h),
+			return ic_error(s->cx, IPTABLES_ESYS, "%s: %s.", ic_prog(s->cx),
 					 strerror(EAGAIN));
 	}
 }
@@ -216,7 +216,7 @@ static int table_restore(struct ic_iptc_session *s, struct ic_iptc_table *t, str
 /* Goes on after a table fails (the others may still be put back); reports the first. */
 int ic_iptc_pristine_restore(struct ic_iptc_session *s, const struct ic_iptc_pristine *p, size_t k)
 {
-	char msg[IC_ERRMSG_MAX];
+	struct ic_err first_err;
 	int rc, first = 0;
 	size_t i;
 
@@ -224,9 +224,11 @@ int ic_iptc_pristine_restore(struct ic_iptc_session *s, const struct ic_iptc_pri
 		rc = table_restore(s, &s->tabs[i], p->xh[i]);
 		if (rc && !first) {
 			first = rc;
-			snprintf(msg, sizeof(msg), "table %s: %s", s->tabs[i].name,
-				 iptables_errmsg(s->h));
+			ic_err_prefix(s->cx->err, "table %s: ", s->tabs[i].name);
+			ic_err_capture(&first_err, s->cx->err);
 		}
 	}
-	return first ? ic_error(s->h, first, "%s", msg) : 0;
+	if (first)
+		ic_err_restore(s->cx->err, &first_err);
+	return first;
 }

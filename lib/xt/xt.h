@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <libiptc/xtcshared.h>
 
-#include "../internal.h"
+#include "../backend.h"
 #include "../iptc/iptc_family.h"
 
 #define IC_XT_ERRBUF 1024
