@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: rulespec words -> entries (or an error) -> `iptables -S` text.
+ * libFuzzer target: rulespec words -> parsed rule (or an error) -> `iptables -S` text,
+ * through ic_canonical_rule, the parse-and-print path of the libxtables layer.
  * Input: byte 0 picks the family and table, the rest is split into words at '\n' / '\0'.
  * Whatever the words, the parser must return (never exit), and free everything it took.
  */
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iptc/xt.h"
+#include "backend.h"
 
 #define MAX_WORDS 64
 
@@ -16,15 +17,16 @@ static const char *const tables[] = { "filter", "nat", "mangle", "raw" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct ic_iptc_family *f;
 	const char *words[MAX_WORDS + 1];
-	char err[IC_XT_ERRBUF], *buf, *p, *line;
-	struct ic_xt_rule r;
+	struct ic_strv out = { 0 };
+	struct ic_err err = { 0 };
+	struct ic_ctx cx = { .mode = "legacy", .err = &err };
+	char *buf, *p;
 	size_t n = 0;
 
 	if (size < 1 || size > 4096)
 		return 0;
-	f = data[0] & 1 ? &ic_iptc_ipv6 : &ic_iptc_ipv4;
+	cx.proto = data[0] & 1 ? IPTABLES_IPV6 : IPTABLES_IPV4;
 	buf = malloc(size);
 	if (!buf)
 		return 0;
@@ -40,13 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += len + 1;
 	}
 	words[n] = NULL;
-	if (ic_xt_parse_rule_chain(f, tables[(data[0] >> 1) & 3], "FUZZ", words, NULL, &r, err,
-				sizeof(err)) == 0) {
-		for (size_t i = 0; i < r.n; i++)
-			if (ic_xt_format_parsed(f, "FUZZ", &r, i, &line, err, sizeof(err)) == 0)
-				free(line);
-		ic_xt_rule_free(&r);
-	}
+	ic_canonical_rule(&cx, tables[(data[0] >> 1) & 3], "FUZZ", words, &out);
+	ic_strv_clear(&out);
 	free(buf);
 	return 0;
 }

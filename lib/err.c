@@ -55,14 +55,23 @@ void ic_err_restore(struct ic_err *e, const struct ic_err *saved)
 
 void ic_err_prefix(struct ic_err *e, const char *fmt, ...)
 {
-	char head[256], tail[IC_ERRMSG_MAX];
+	size_t room = sizeof(e->msg) - 1, hlen, mlen;
+	char head[256];
 	va_list ap;
+	int n;
 
 	if (!e)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	n = vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
-	memcpy(tail, e->msg, sizeof(tail));
-	snprintf(e->msg, sizeof(e->msg), "%s%s", head, tail);
+	if (n < 0)
+		return;
+	hlen = strlen(head);
+	mlen = strlen(e->msg);
+	if (mlen > room - hlen)
+		mlen = room - hlen;	/* the message's tail is what gets cut */
+	memmove(e->msg + hlen, e->msg, mlen);
+	memcpy(e->msg, head, hlen);
+	e->msg[hlen + mlen] = '\0';
 }
