@@ -10,38 +10,33 @@
 #include "core.h"
 #include "txn.h"
 
-bool ic_op_mutates(enum ic_opcode code)
+static int check_arg(struct ic_ctx *cx, enum ic_oparg kind, const char *arg)
 {
-	return code != IC_OP_CHECK && code != IC_OP_CHAIN_EXISTS;
-}
-
-static bool op_has_spec(enum ic_opcode c)
-{
-	return c <= IC_OP_DELETE_IF_EXISTS || c == IC_OP_CHECK;
-}
-
-static bool op_has_pos(enum ic_opcode c)
-{
-	return c == IC_OP_INSERT || c == IC_OP_INSERT_UNIQUE || c == IC_OP_REPLACE ||
-	       c == IC_OP_DELETE_NUM;
+	switch (kind) {
+	case IC_OPARG_NONE:
+		return 0;
+	case IC_OPARG_CHAIN:
+		return arg ? ic_check_chain(cx, arg)
+			   : ic_error(cx, IPTABLES_EINVAL, "NULL chain name");
+	case IC_OPARG_TARGET:
+		return arg ? ic_check_word(cx, arg)
+			   : ic_error(cx, IPTABLES_EINVAL, "NULL policy target");
+	}
+	return 0;
 }
 
 static int check_op(struct ic_ctx *cx, const struct ic_op *op)
 {
-	bool whole_table = op->code == IC_OP_CLEAR_ALL || op->code == IC_OP_DELETE_ALL;
+	const struct ic_opinfo *info = ic_op_info(op->code);
 	int rc = ic_check_table(cx, op->table);
 
-	if (!rc && !whole_table)
+	if (!rc && info->has_chain)
 		rc = ic_check_chain(cx, op->chain);
-	if (!rc && op->code == IC_OP_RENAME_CHAIN)
-		rc = op->arg ? ic_check_chain(cx, op->arg)
-			     : ic_error(cx, IPTABLES_EINVAL, "NULL chain name");
-	if (!rc && op->code == IC_OP_POLICY)
-		rc = op->arg ? ic_check_word(cx, op->arg)
-			     : ic_error(cx, IPTABLES_EINVAL, "NULL policy target");
-	if (!rc && op_has_spec(op->code))
+	if (!rc)
+		rc = check_arg(cx, info->arg, op->arg);
+	if (!rc && info->has_spec)
 		rc = ic_check_spec(cx, op->spec);
-	if (!rc && op_has_pos(op->code) && op->pos < 1)
+	if (!rc && info->has_pos && op->pos < 1)
 		rc = ic_param_error(cx, "Invalid rule number `%d'", op->pos);
 	return rc;
 }

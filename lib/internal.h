@@ -46,6 +46,28 @@ enum ic_opcode {
 /* True for opcodes that change the ruleset (and so join a transaction). */
 bool ic_op_mutates(enum ic_opcode code) IC_HIDDEN;
 
+/* What an op's argument (struct ic_op.arg) is. */
+enum ic_oparg {
+	IC_OPARG_NONE,
+	IC_OPARG_CHAIN,			/* RENAME_CHAIN: the new name */
+	IC_OPARG_TARGET,		/* POLICY: ACCEPT, DROP, ... */
+};
+
+/* Everything known about an opcode that is not how a backend does it: one row per
+ * enum ic_opcode (op.c). */
+struct ic_opinfo {
+	const char *name;		/* the public call, without "iptables_": "delete_by_id" */
+	const char *cmd;		/* iptables' command for it: "-A", "-I", "-D", "-E", ... */
+	bool mutates;			/* changes the ruleset; joins a transaction */
+	bool has_chain;			/* names a chain (all but CLEAR_ALL / DELETE_ALL) */
+	bool has_spec;			/* takes a rulespec */
+	bool has_pos;			/* takes a 1-based rule number */
+	enum ic_oparg arg;
+};
+
+/* The row of @code; NULL for a value outside enum ic_opcode. */
+const struct ic_opinfo *ic_op_info(enum ic_opcode code) IC_HIDDEN;
+
 struct ic_op {
 	enum ic_opcode code;
 	const char *table;
