@@ -24,7 +24,7 @@ static int null_output(iptables *h)
 	return ic_call_end(h, ic_error(&h->cx, IPTABLES_EINVAL, "NULL output argument"));
 }
 
-static int hand_out(struct ic_strv *s, int rc, char ***lines, size_t *n)
+static int hand_out(struct ic_ctx *cx, struct ic_strv *s, int rc, char ***lines, size_t *n)
 {
 	if (rc) {
 		ic_strv_clear(s);
@@ -34,7 +34,7 @@ static int hand_out(struct ic_strv *s, int rc, char ***lines, size_t *n)
 	if (!s->v) {
 		s->v = calloc(1, sizeof(char *));
 		if (!s->v)
-			return IPTABLES_ENOMEM;
+			return ic_err_nomem(cx->err, ic_prog(cx));
 	}
 	*lines = s->v;
 	*n = s->n;
@@ -59,7 +59,7 @@ static int list_common(iptables *h, const char *table, const char *chain, bool c
 	rc = check_names(h, table, chain, false);
 	if (!rc)
 		rc = h->be->list(&h->cx, ic_txn_pending(h, &log), table, chain, counters, &s);
-	return ic_call_end(h, hand_out(&s, rc, lines, n));
+	return ic_call_end(h, hand_out(&h->cx, &s, rc, lines, n));
 }
 
 IPTABLES_API int iptables_list(iptables *h, const char *table, const char *chain, char ***lines,
@@ -122,7 +122,7 @@ IPTABLES_API int iptables_list_chains(iptables *h, const char *table, char ***ch
 	rc = check_names(h, table, NULL, false);
 	if (!rc)
 		rc = h->be->list_chains(&h->cx, ic_txn_pending(h, &log), table, &s);
-	return ic_call_end(h, hand_out(&s, rc, chains, n));
+	return ic_call_end(h, hand_out(&h->cx, &s, rc, chains, n));
 }
 
 IPTABLES_API int iptables_stats(iptables *h, const char *table, const char *chain,

@@ -4,27 +4,11 @@
 #include <string.h>
 
 #include "internal.h"
-
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	nv = realloc(*v, ncap * elem);
-	if (!nv)
-		return IPTABLES_ENOMEM;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
+#include "vec.h"
 
 int ic_strv_push_owned(struct ic_strv *s, char *str)
 {
-	if (!str || grow((void **)&s->v, &s->cap, s->n + 2, sizeof(char *))) {
+	if (!str || IC_VEC_RESERVE(s->v, s->cap, s->n + 2)) {	/* + the NULL terminator */
 		free(str);
 		return IPTABLES_ENOMEM;
 	}
@@ -47,7 +31,7 @@ void ic_strv_clear(struct ic_strv *s)
 
 struct iptables_stat *ic_statv_add(struct ic_statv *s)
 {
-	if (grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
+	if (IC_VEC_RESERVE(s->v, s->cap, s->n + 1))
 		return NULL;
 	memset(&s->v[s->n], 0, sizeof(*s->v));
 	return &s->v[s->n++];

@@ -60,7 +60,7 @@ static int rewrite(struct iptables *h, const char *table, const char *chain,
 	}
 	ops = calloc(n + 1, sizeof(*ops));
 	if (!ops)
-		return ic_error(&h->cx, IPTABLES_ENOMEM, "out of memory");
+		return ic_err_nomem(h->cx.err, ic_prog(&h->cx));
 	ops[0] = clear;
 	for (size_t i = 0; i < n; i++)
 		ops[i + 1] = (struct ic_op){ .code = IC_OP_APPEND, .table = table, .chain = chain,

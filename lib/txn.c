@@ -12,6 +12,7 @@
 
 #include "core.h"
 #include "txn.h"
+#include "vec.h"
 
 static size_t str_size(const char *s)
 {
@@ -44,7 +45,7 @@ static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *sr
 		size += strlen(src->spec[i]) + 1;
 	p = ic_arena_alloc(&h->txn_arena, size);
 	if (!p)
-		return ic_error(&h->cx, IPTABLES_ENOMEM, "out of memory");
+		return ic_err_nomem(h->cx.err, ic_prog(&h->cx));
 	*dst = (struct ic_op){ .code = src->code, .pos = src->pos };
 	if (src->spec) {
 		spec = (const char **)p;
@@ -62,22 +63,12 @@ static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *sr
 
 int ic_txn_add(struct iptables *h, const struct ic_op *op)
 {
-	struct ic_op *nv;
 	int rc = 0;
 
 	if (h->txn_err)
 		return h->txn_err;
-	if (h->txn_n == h->txn_cap) {
-		size_t ncap = h->txn_cap ? h->txn_cap * 2 : 64;
-
-		nv = realloc(h->txn_ops, ncap * sizeof(*nv));
-		if (!nv)
-			rc = ic_error(&h->cx, IPTABLES_ENOMEM, "out of memory");
-		else {
-			h->txn_ops = nv;
-			h->txn_cap = ncap;
-		}
-	}
+	if (IC_VEC_RESERVE(h->txn_ops, h->txn_cap, h->txn_n + 1))
+		rc = ic_err_nomem(h->cx.err, ic_prog(&h->cx));
 	if (!rc)
 		rc = op_copy(h, &h->txn_ops[h->txn_n], op);
 	if (!rc && h->be->validate)
@@ -110,7 +101,8 @@ IPTABLES_API int iptables_begin(iptables *h)
 		return IPTABLES_EINVAL;
 	ic_call_begin(h, &err);
 	if (h->in_txn)
-		rc = ic_error(&h->cx, IPTABLES_EINVAL, "a transaction is already open on this handle");
+		rc = ic_error(&h->cx, IPTABLES_EINVAL,
+			      "a transaction is already open on this handle");
 	else
 		h->in_txn = true;
 	return ic_call_end(h, rc);
