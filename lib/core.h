@@ -10,7 +10,6 @@
 #include "backend.h"
 
 struct ic_errslot;
-struct ic_arena_chunk;
 
 struct iptables {
 	pthread_mutex_t mu;		/* serialises every call on this handle */
@@ -29,8 +28,7 @@ struct iptables {
 	struct ic_errslot *errslots;	/* per-thread last failure */
 };
 
-/* errors.c: file @e as the calling thread's last failure on @h. */
-void ic_errslot_record(struct iptables *h, const struct ic_err *e) IC_HIDDEN;
+/* errors.c: drop every thread's last failure (iptables_free). */
 void ic_errslots_free(struct iptables *h) IC_HIDDEN;
 
 /* Every public call that reaches a backend runs between these: lock h->mu, point the

@@ -58,7 +58,8 @@ static struct ic_errslot *slot_get(struct iptables *h, bool create)
 	return s;
 }
 
-void ic_errslot_record(struct iptables *h, const struct ic_err *e)
+/* File @e as the calling thread's last failure on @h. */
+static void errslot_record(struct iptables *h, const struct ic_err *e)
 {
 	struct ic_errslot *s;
 
@@ -86,7 +87,7 @@ int ic_call_end(struct iptables *h, int rc)
 
 	h->cx.err = NULL;
 	if (rc < 0)
-		ic_errslot_record(h, e);
+		errslot_record(h, e);
 	pthread_mutex_unlock(&h->mu);
 	return rc;
 }

@@ -93,9 +93,8 @@ void ic_txn_clear(struct iptables *h)
 
 IPTABLES_API int iptables_begin(iptables *h)
 {
-	int rc = 0;
-
 	struct ic_err err;
+	int rc = 0;
 
 	if (!h)
 		return IPTABLES_EINVAL;
@@ -120,8 +119,10 @@ IPTABLES_API int iptables_commit(iptables *h)
 	if (!h->in_txn) {
 		rc = ic_error(&h->cx, IPTABLES_EINVAL, "no transaction is open on this handle");
 	} else if (h->txn_err) {
-		rc = h->txn_err;	/* its message was filed when the call failed */
+		/* its message was filed when the failing call returned: not again, empty */
+		rc = h->txn_err;
 		ic_txn_clear(h);
+		h->cx.err = NULL;
 		pthread_mutex_unlock(&h->mu);
 		return rc;
 	} else if (h->txn_n == 0) {
