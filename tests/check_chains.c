@@ -64,7 +64,6 @@ START_TEST(test_new_exists_delete)
 {
 	iptables *h;
 
-	tns_enter();
 	h = topen(CFG);
 	chain_present(h, "filter", "tchain", 0);
 	ck_rc(h, iptables_new_chain(h, "filter", "tchain"), 0);
@@ -92,7 +91,6 @@ START_TEST(test_clear_chain)
 	iptables *h;
 	char *s;
 
-	tns_enter();
 	h = topen(CFG);
 	/* missing: created */
 	ck_rc(h, iptables_clear_chain(h, "filter", "tclear"), 0);
@@ -129,7 +127,6 @@ START_TEST(test_delete_busy)
 {
 	iptables *h;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_new_chain(h, "filter", "tbusy"), 0);
 	ck_rc(h, iptables_append(h, "filter", "tbusy", IPTABLES_SPEC("-j", "ACCEPT")), 0);
@@ -153,7 +150,6 @@ START_TEST(test_rename)
 	iptables *h;
 	char *s;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_new_chain(h, "filter", "told"), 0);
 	ck_rc(h, iptables_append(h, "filter", "told", IPTABLES_SPEC("-p", "udp", "-j", "DROP")), 0);
@@ -181,7 +177,6 @@ START_TEST(test_clear_and_delete)
 {
 	iptables *h;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_new_chain(h, "filter", "tcd"), 0);
 	ck_rc(h, iptables_append(h, "filter", "tcd", IPTABLES_SPEC("-s", "10.0.0.0/8", "-j",
@@ -204,7 +199,6 @@ START_TEST(test_list_chains_order)
 	iptables *h;
 	size_t i;
 
-	tns_enter();
 	h = topen(CFG);
 	chains_match_oracle(h, CFG, "filter");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -227,7 +221,6 @@ START_TEST(test_change_policy)
 	iptables *h;
 	char *s;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_change_policy(h, "filter", "FORWARD", "DROP"), 0);
 	ck_oracle(h, CFG, "filter", NULL, false);
@@ -252,7 +245,6 @@ START_TEST(test_clear_all_delete_all)
 	iptables *h;
 	char *s;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_new_chain(h, "filter", "ta"), 0);
 	ck_rc(h, iptables_new_chain(h, "filter", "tb"), 0);
@@ -294,11 +286,12 @@ START_TEST(test_clear_all_delete_all)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("chains");
 	TCase *tc = tcase_create("lifecycle");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, ttimeout(60));
 	tcase_add_loop_test(tc, test_new_exists_delete, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, test_clear_chain, 0, (int)n_tcfgs);
@@ -309,5 +302,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_change_policy, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, test_clear_all_delete_all, 0, (int)n_tcfgs);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

@@ -74,7 +74,6 @@ START_TEST(no_lost_updates)
 	char *out, want[64], *line;
 	size_t total = 0;
 
-	tns_enter();
 	for (i = 0; i <= PROCS; i++) {
 		pids[i] = fork();
 		ck_assert_int_ge(pids[i], 0);
@@ -118,13 +117,14 @@ START_TEST(no_lost_updates)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("concurrency");
 	TCase *tc = tcase_create("writers");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, no_lost_updates, 0, 2);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

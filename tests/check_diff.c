@@ -502,7 +502,6 @@ static void run_table(int fam, const char *table)
 	ck_assert_msg(cp.n > 0, "no %s specs for IPv%d", table, fam);
 	st = calloc(cp.n, sizeof(int));
 	ck_assert(st);
-	tns_enter();
 	make_user_chains(lc, table);
 	h = open_cfg(lc);
 
@@ -608,7 +607,6 @@ static void run_bad(int fam)
 
 	corpus_load(&cp, fam == 6 ? "badspecs-v6.txt" : "badspecs-v4.txt", NULL);
 	corpus_slice(&cp);
-	tns_enter();
 	for (t = 0; t < N_TABLES; t++)
 		make_user_chains(lc, tables[t]);
 	hs[0] = open_cfg(lc);
@@ -685,7 +683,7 @@ START_TEST(test_split_words)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("diff");
 	TCase *tc = tcase_create("differential");
@@ -693,6 +691,7 @@ int main(void)
 
 	/* per-spec reports can be long */
 	setenv("CK_MAX_MSG_SIZE", "32768", 0);
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, ttimeout(150));
 	tcase_add_loop_test(tc, test_diff_v4, 0, N_TABLES);
 	tcase_add_loop_test(tc, test_diff_v6, 0, N_TABLES);
@@ -701,5 +700,5 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(unit, test_split_words);
 	suite_add_tcase(s, unit);
-	return trun(s);
+	return s;
 }

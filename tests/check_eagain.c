@@ -48,7 +48,6 @@ START_TEST(commit_retries_after_eagain)
 {
 	iptables *h;
 
-	tns_enter();
 	h = topen(&tcfgs[_i]);
 	ck_assert_int_eq(iptables_new_chain(h, "filter", "OTHER"), 0);
 	ck_assert_int_eq(iptables_new_chain(h, "filter", "MINE"), 0);
@@ -83,12 +82,13 @@ START_TEST(commit_retries_after_eagain)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("eagain");
 	TCase *tc = tcase_create("eagain");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_add_loop_test(tc, commit_retries_after_eagain, 0, 1);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

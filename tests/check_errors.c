@@ -26,7 +26,6 @@ START_TEST(test_not_found)
 	char **v = NULL, *line = NULL;
 	size_t n = 0;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_list(h, "nosuch", NULL, &v, &n), IPTABLES_ENOTFOUND);
 	ck_assert_str_ne(iptables_errmsg(h), "");
@@ -116,7 +115,6 @@ START_TEST(test_validation)
 	iptables *h;
 	size_t n;
 
-	tns_enter();
 	if (c->backend == IPTABLES_BACKEND_EXEC) {
 		log = make_logging_wrapper(c, &wrapper);
 		o.path = wrapper;
@@ -232,7 +230,6 @@ START_TEST(test_wording)
 	iptables *h;
 	size_t k;
 
-	tns_enter();
 	h = topen(c);
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		const char *const *spec = c->proto == IPTABLES_IPV6 ? bad[k].v6 : bad[k].v4;
@@ -268,7 +265,6 @@ START_TEST(test_exit_status)
 	char *words = tshjoin(spec);
 	int st;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_exit_status(h), 0);
 	ck_rc(h, iptables_delete(h, "filter", "INPUT", spec), IPTABLES_ENOTFOUND);
@@ -349,7 +345,6 @@ START_TEST(test_errmsg_per_thread)
 	char mine[1024];
 	iptables *h;
 
-	tns_enter();
 	h = topen(c);
 	ck_rc(h, iptables_append(h, NULL, "INPUT", IPTABLES_SPEC("-j", "ACCEPT")), IPTABLES_EINVAL);
 	snprintf(mine, sizeof(mine), "%s", iptables_errmsg(h));
@@ -390,7 +385,6 @@ START_TEST(test_silence)
 	size_t n;
 	ssize_t got;
 
-	tns_enter();
 	h = topen(c);
 	fd = mkstemp(path);
 	ck_assert(fd >= 0);
@@ -450,12 +444,13 @@ START_TEST(test_silence)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("errors");
 	TCase *tc = tcase_create("errors");
 	TCase *pure = tcase_create("pure");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, ttimeout(60));
 	tcase_add_loop_test(tc, test_not_found, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, test_validation, 0, (int)n_tcfgs);
@@ -466,5 +461,5 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(pure, test_strerror);
 	suite_add_tcase(s, pure);
-	return trun(s);
+	return s;
 }

@@ -132,7 +132,6 @@ START_TEST(test_cli_rules)
 	char *out, *err, *cmd;
 	int st;
 
-	tns_enter();
 	cli_run(c, "new-chain T");
 	cli_run(c, "append T -p tcp --dport 22 -j ACCEPT");
 	ck_assert(asprintf(&cmd, "append T -s %s -j DROP", v6 ? "2001:db8::1" : "192.0.2.1") >= 0);
@@ -187,7 +186,6 @@ START_TEST(test_cli_chains)
 	const struct tcfg *c = &tcfgs[_i];
 	char *out, *err;
 
-	tns_enter();
 	cli_run(c, "new-chain A");
 	out = cli_ok(c, 1, "--json new-chain A");
 	ck_contains(out, "{\"error\":\"EEXIST\"", c->name);
@@ -229,7 +227,6 @@ START_TEST(test_cli_json)
 	char *out, *want, *cmd;
 	int st;
 
-	tns_enter();
 	cli_run(c, "new-chain J");
 	ck_assert(asprintf(&cmd, "append J -s %s -p tcp -j DROP", v6 ? "2001:db8::/32"
 								       : "198.51.100.0/24") >= 0);
@@ -282,7 +279,6 @@ START_TEST(test_cli_json_misc)
 	const struct tcfg *c = &tcfgs[_i];
 	char *out, *err;
 
-	tns_enter();
 	out = cli_ok(c, 0, "--json append INPUT -j ACCEPT");
 	ck_assert_str_eq(out, "{\"ok\":true}");
 	free(out);
@@ -319,7 +315,6 @@ START_TEST(test_cli_ipv6_separate)
 	const struct tcfg *c4 = &tcfgs[0], *c6 = &tcfgs[1];
 	char *out;
 
-	tns_enter();
 	cli_run(c6, "append INPUT -s 2001:db8::/32 -j ACCEPT");
 	cli_run(c4, "append INPUT -s 192.0.2.0/24 -j ACCEPT");
 	out = cli_ok(c6, 0, "list INPUT");
@@ -365,7 +360,6 @@ START_TEST(test_cli_sync)
 
 	if (c->proto == IPTABLES_IPV6)
 		return;
-	tns_enter();
 	f2 = write_file(rules2);
 	f3 = write_file(rules3);
 	ck_assert(asprintf(&cmd, "sync S %s", f2) >= 0);
@@ -435,7 +429,6 @@ START_TEST(test_cli_usage)
 	char *out, *err;
 	int st;
 
-	tns_enter();
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		st = tsh(&out, &err, "%s %s", IPTC_EX_CLI, bad[i]);
 		ck_assert_msg(st == 2, "iptables-c %s: exit %d, want 2", bad[i], st);
@@ -486,7 +479,6 @@ START_TEST(test_agent_once)
 	const struct tcfg *c = &tcfgs[_i];
 	char *f2, *f3, *out, *args, *b = agent_opts(c);
 
-	tns_enter();
 	if (c->proto == IPTABLES_IPV6) {
 		f2 = write_file("-p tcp --dport 22 -j ACCEPT\n-s 2001:db8::/32 -j DROP\n");
 		f3 = write_file("-p tcp --dport 22 -j ACCEPT\n-p udp --dport 53 -j ACCEPT\n"
@@ -543,7 +535,6 @@ START_TEST(test_agent_ipv6)
 {
 	char *f, *out, *args;
 
-	tns_enter();
 	f = write_file("-s 2001:db8::/32 -j ACCEPT\n");
 	ck_assert(asprintf(&args, "-6 --once AG6 %s", f) >= 0);
 	ck_assert_int_eq(run_agent(&out, args), 0);
@@ -566,7 +557,6 @@ START_TEST(test_agent_signal)
 	char *f, *out;
 	int st;
 
-	tns_enter();
 	f = write_file(rules3);
 	/* rounds every second; SIGTERM stops it cleanly, with status 0 */
 	st = tsh(&out, NULL, "%s -i 1 AGS %s >%s.log 2>&1 & p=$!; sleep 2.5; kill -TERM $p; "
@@ -593,7 +583,6 @@ START_TEST(test_demo_minimal)
 {
 	char *out;
 
-	tns_enter();
 	ck_assert_int_eq(tsh(&out, NULL, "%s", IPTC_EX_MINIMAL), 0);
 	ck_assert_str_eq(out, "-P INPUT ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n");
 	free(out);
@@ -606,12 +595,13 @@ START_TEST(test_demo_minimal)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("examples");
 	TCase *cli = tcase_create("cli"), *agent = tcase_create("agent");
 	int n = (int)n_tcfgs;
 
+	tcase_add_checked_fixture(cli, tns_enter, NULL);
 	tcase_set_timeout(cli, ttimeout(120));
 	tcase_add_loop_test(cli, test_cli_rules, 0, n);
 	tcase_add_loop_test(cli, test_cli_chains, 0, n);
@@ -622,21 +612,22 @@ int main(void)
 	tcase_add_test(cli, test_cli_usage);
 	suite_add_tcase(s, cli);
 
+	tcase_add_checked_fixture(agent, tns_enter, NULL);
 	tcase_set_timeout(agent, ttimeout(120));
 	tcase_add_loop_test(agent, test_agent_once, 0, n);
 	tcase_add_test(agent, test_agent_ipv6);
 	tcase_add_test(agent, test_agent_signal);
 	tcase_add_test(agent, test_demo_minimal);
 	suite_add_tcase(s, agent);
-	return trun(s);
+	return s;
 }
 
 #else
 
-int main(void)
+Suite *tsuite(void)
 {
 	puts("examples not built (IPTC_BUILD_EXAMPLES=OFF): nothing to test");
-	return 77;
+	return NULL;
 }
 
 #endif

@@ -109,7 +109,6 @@ static void run_order(const size_t *order, size_t n)
 	iptables *h4, *h6;
 	size_t k;
 
-	tns_enter();
 	h4 = topen(cfg_of(4));
 	h6 = topen(cfg_of(6));
 	for (k = 0; k < n; k++)
@@ -163,7 +162,6 @@ START_TEST(test_many_handles)
 	iptables *a4, *b4, *a6, *b6;
 	char *s4, *s6;
 
-	tns_enter();
 	a6 = topen(cfg_of(6));
 	a4 = topen(cfg_of(4));
 	b6 = topen(cfg_of(6));
@@ -197,16 +195,17 @@ START_TEST(test_many_handles)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("families");
 	TCase *tc = tcase_create("libiptc-both-families");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, ttimeout(60));
 	tcase_add_test(tc, test_alternate_v4_first);
 	tcase_add_test(tc, test_alternate_v6_first);
 	tcase_add_loop_test(tc, test_blocks, 0, 2);
 	tcase_add_test(tc, test_many_handles);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

@@ -39,7 +39,6 @@ START_TEST(kernel_refusal_changes_nothing)
 	};
 	iptables *h;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")), 0);
 	ck_assert_int_eq(iptables_append(h, "nat", "PREROUTING", IPTABLES_SPEC("-j", "ACCEPT")), 0);
@@ -90,7 +89,6 @@ START_TEST(killed_transaction_is_all_or_nothing)
 	const int per_txn = getenv("IPTC_VALGRIND") ? 50 : 500;
 	iptables *h;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_new_chain(h, "filter", "KILL"), 0);
 	iptables_free(h);
@@ -129,14 +127,15 @@ START_TEST(killed_transaction_is_all_or_nothing)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("faults");
 	TCase *tc = tcase_create("faults");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, kernel_refusal_changes_nothing, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, killed_transaction_is_all_or_nothing, 0, 2);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

@@ -117,7 +117,6 @@ START_TEST(nasty_specs_are_refused)
 	off_t printed;
 	int rc[64], k, n = (int)(sizeof(nasty) / sizeof(nasty[0]));
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")), 0);
 	before = table_text(c);
@@ -159,7 +158,6 @@ START_TEST(nasty_names_are_refused)
 				"a-chain-name-longer-than-28-c", "\xff\xfe" };
 	iptables *h;
 
-	tns_enter();
 	h = topen(c);
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		ck_assert_int_eq(iptables_new_chain(h, "filter", names[k]), IPTABLES_EINVAL);
@@ -181,7 +179,6 @@ START_TEST(quotes_are_literal)
 	char *ours, *theirs;
 	iptables *h;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_begin(h), 0);
 	for (size_t k = 0; k < 3; k++)
@@ -205,15 +202,16 @@ START_TEST(quotes_are_literal)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("hostile");
 	TCase *tc = tcase_create("input");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, nasty_specs_are_refused, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, nasty_names_are_refused, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, quotes_are_literal, 0, (int)n_tcfgs);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

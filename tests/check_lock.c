@@ -50,7 +50,6 @@ START_TEST(timeout_gives_elock)
 	double t;
 	int fd, rc;
 
-	tns_enter();
 	h = open_timeout(c, 1);
 	fd = hold_lock();
 	t = now();
@@ -75,7 +74,6 @@ START_TEST(zero_timeout_waits)
 	pid_t pid;
 	int rc, st;
 
-	tns_enter();
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -104,7 +102,6 @@ START_TEST(no_sigalrm_used)
 	iptables *h;
 	int fd;
 
-	tns_enter();
 	/* If the library used alarm()/SIGALRM, an ignored SIGALRM would make it wait forever;
 	 * the test's own timeout would then fail it. */
 	sigaction(SIGALRM, &sa, &old);
@@ -143,7 +140,6 @@ START_TEST(no_fd_leak)
 
 	if (getenv("IPTC_VALGRIND"))
 		rounds = 20;
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_new_chain(h, "filter", "FD"), 0);
 	before = count_fds();
@@ -161,16 +157,17 @@ START_TEST(no_fd_leak)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("lock");
 	TCase *tc = tcase_create("lock");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, timeout_gives_elock, 0, 4);
 	tcase_add_loop_test(tc, zero_timeout_waits, 0, 4);
 	tcase_add_loop_test(tc, no_sigalrm_used, 0, 4);
 	tcase_add_loop_test(tc, no_fd_leak, 0, (int)n_tcfgs);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

@@ -60,7 +60,6 @@ START_TEST(flat_over_100000_calls)
 	iptables *v4, *v6;
 	long before, after;
 
-	tns_enter();
 	v4 = topen(&tcfgs[0]);
 	v6 = topen(&tcfgs[1]);
 	ck_assert_int_eq(iptables_new_chain(v4, "filter", "MEM"), 0);
@@ -80,13 +79,14 @@ START_TEST(flat_over_100000_calls)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("memory");
 	TCase *tc = tcase_create("memory");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, flat_over_100000_calls);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

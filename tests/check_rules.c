@@ -86,7 +86,6 @@ START_TEST(test_go_rules)
 	char *want, *got, *line;
 	int rc;
 
-	tns_enter();
 	h = topen(CFG);
 	build_go_ruleset(h, a);
 
@@ -138,7 +137,6 @@ START_TEST(test_exists_and_delete)
 	iptables *h;
 	char *s;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_new_chain(h, "filter", CH), 0);
 	ck_rc(h, iptables_append(h, "filter", CH, SD(a->s1, a->a1)), 0);
@@ -192,7 +190,6 @@ START_TEST(test_cli_interop)
 	char *words = tshjoin(spec), *err, *out;
 	int st;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_append(h, "filter", "INPUT", spec), 0);
 	free(tcli(CFG, &st, &err, "-C INPUT %s", words));
@@ -269,7 +266,6 @@ START_TEST(test_stats_go)
 		{ "ACCEPT", "0", "--", "*", "*", a->a4, a->s4, "" },
 	};
 
-	tns_enter();
 	h = topen(CFG);
 	build_go_ruleset(h, a);
 	stats_are(h, CFG, CH, want, 5);
@@ -294,7 +290,6 @@ START_TEST(test_stats_rich)
 	};
 
 	snprintf(notsrc, sizeof(notsrc), "!%s", a->s2);
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_new_chain(h, "filter", CH), 0);
 	ck_rc(h, iptables_new_chain(h, "filter", CH "2"), 0);
@@ -330,7 +325,6 @@ START_TEST(test_stats_fragment)
 		{ "", "0", "!f", "*", "*", "0.0.0.0/0", "0.0.0.0/0", "" },
 	};
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_append(h, "filter", "INPUT",
 				 IPTABLES_SPEC("-f", "-s", "10.0.0.0/8", "-p", "icmp",
@@ -348,7 +342,6 @@ START_TEST(test_stats_empty_and_absent)
 	iptables *h;
 	size_t n = 99;
 
-	tns_enter();
 	h = topen(CFG);
 	ck_rc(h, iptables_stats(h, "filter", "INPUT", &st, &n), 0);
 	ck_assert_uint_eq(n, 0);
@@ -358,13 +351,14 @@ START_TEST(test_stats_empty_and_absent)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("rules");
 	TCase *tc = tcase_create("lifecycle");
 	TCase *v4 = tcase_create("ipv4-only");
 	size_t i;
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, ttimeout(60));
 	tcase_add_loop_test(tc, test_go_rules, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, test_exists_and_delete, 0, (int)n_tcfgs);
@@ -373,10 +367,11 @@ int main(void)
 	tcase_add_loop_test(tc, test_stats_rich, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, test_stats_empty_and_absent, 0, (int)n_tcfgs);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(v4, tns_enter, NULL);
 	tcase_set_timeout(v4, ttimeout(60));
 	for (i = 0; i < n_tcfgs; i++)
 		if (tcfgs[i].proto == IPTABLES_IPV4)
 			tcase_add_loop_test(v4, test_stats_fragment, (int)i, (int)i + 1);
 	suite_add_tcase(s, v4);
-	return trun(s);
+	return s;
 }

@@ -22,7 +22,6 @@ START_TEST(commit_applies_all)
 	iptables *h;
 	char *before, *after;
 
-	tns_enter();
 	h = topen(c);
 	before = cli_S(c, "filter", NULL);
 	ck_assert_int_eq(iptables_begin(h), 0);
@@ -60,7 +59,6 @@ START_TEST(rollback_and_failures_apply_nothing)
 	iptables *h;
 	char *before, *after;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")), 0);
 	before = cli_S(c, "filter", NULL);
@@ -99,7 +97,6 @@ START_TEST(multi_table_refusal_changes_nothing)
 	char *fbefore, *nbefore, *fafter, *nafter;
 	iptables *h;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_int_eq(iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")), 0);
 	ck_assert_int_eq(iptables_append(h, "nat", "PREROUTING", IPTABLES_SPEC("-j", "ACCEPT")), 0);
@@ -133,7 +130,6 @@ START_TEST(sync_chain_writes_only_when_needed)
 	iptables *h;
 	char *out;
 
-	tns_enter();
 	h = topen(c);
 	ck_assert_msg(iptables_sync_chain(h, "filter", "SYNC", want, 3) == 1, "%s: %s", c->name,
 		      iptables_errmsg(h));
@@ -166,16 +162,17 @@ START_TEST(sync_chain_writes_only_when_needed)
 }
 END_TEST
 
-int main(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("txn");
 	TCase *tc = tcase_create("txn");
 
+	tcase_add_checked_fixture(tc, tns_enter, NULL);
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, commit_applies_all, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, rollback_and_failures_apply_nothing, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, multi_table_refusal_changes_nothing, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, sync_chain_writes_only_when_needed, 0, (int)n_tcfgs);
 	suite_add_tcase(s, tc);
-	return trun(s);
+	return s;
 }

@@ -148,18 +148,6 @@ char *tjoin(char **lines, size_t n)
 	return s;
 }
 
-int trun(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
 /* ---- additions for the suites (tests helper) ---- */
 
 char *tchomp(char *s)

@@ -23,8 +23,13 @@ struct tcfg {
 extern const struct tcfg tcfgs[];
 extern const size_t n_tcfgs;
 
-/* Enter a fresh network namespace with its own XTABLES_LOCKFILE. Call first in every test
- * that touches netfilter (Check forks each test, so this affects only that test).
+/* Each test program defines its suite here; the common main (main.c) runs it with CK_FORK
+ * and exits 0 / 1, or 77 (skipped) when tsuite returns NULL. */
+Suite *tsuite(void);
+
+/* Enter a fresh network namespace with its own XTABLES_LOCKFILE: the checked fixture of
+ * every TCase whose tests touch netfilter, tcase_add_checked_fixture(tc, tns_enter, NULL)
+ * (it runs in each test's forked child, so it affects only that test).
  * Skips nothing: fails the test when namespaces are unavailable. */
 void tns_enter(void);
 /* Path of this test's lock file (after tns_enter). */
@@ -44,9 +49,6 @@ size_t trule_count(iptables *h, const char *chain);
 
 /* Join lines with '\n' (no trailing newline); caller frees. */
 char *tjoin(char **lines, size_t n);
-
-/* Run a Check suite with CK_FORK and return EXIT_SUCCESS/EXIT_FAILURE. */
-int trun(Suite *s);
 
 /* ---- additions for the suites (tests helper) ---- */
 
