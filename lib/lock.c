@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <time.h>
@@ -64,30 +63,26 @@ static int lock_polling(int fd, int timeout_s)
 	}
 }
 
-int ic_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen)
+int ic_lock_acquire(struct ic_err *err, const char *path, int timeout_s)
 {
 	int fd, rc, saved;
 
 	fd = open(path, O_CREAT | O_CLOEXEC | O_RDONLY, 0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "Fatal: can't open lock file %s: %s", path,
-			 strerror(errno));
-		return IPTABLES_ESYS;
+		return ic_err_set(err, IPTABLES_ESYS, "Fatal: can't open lock file %s: %s", path,
+				  strerror(errno));
 	}
 	rc = timeout_s > 0 ? lock_polling(fd, timeout_s) : lock_blocking(fd);
 	if (rc == 0)
 		return fd;
 	saved = errno;
 	close(fd);
-	if (saved == EWOULDBLOCK) {
-		snprintf(err, errlen,
-			 "Can't lock %s: %s\n"
-			 "Another app is currently holding the xtables lock. "
-			 "Stopped waiting after %ds.", path, strerror(saved), timeout_s);
-		return IPTABLES_ELOCK;
-	}
-	snprintf(err, errlen, "Can't lock %s: %s", path, strerror(saved));
-	return IPTABLES_ESYS;
+	if (saved == EWOULDBLOCK)
+		return ic_err_set(err, IPTABLES_ELOCK,
+				  "Can't lock %s: %s\n"
+				  "Another app is currently holding the xtables lock. "
+				  "Stopped waiting after %ds.", path, strerror(saved), timeout_s);
+	return ic_err_set(err, IPTABLES_ESYS, "Can't lock %s: %s", path, strerror(saved));
 }
 
 void ic_lock_release(int fd)

@@ -44,9 +44,9 @@ static int detect_version(struct ic_ctx *cx)
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn(argv, cx->lockfile, NULL, 0, &res);
+	rc = ic_spawn(cx->err, argv, cx->lockfile, NULL, 0, &res);
 	if (rc)
-		return ic_exec_spawn_fail(cx, cx->path, rc);
+		return rc;
 	if (res.status) {
 		rc = ic_exec_fail_as(cx, &res, IPTABLES_EEXEC);
 	} else if (parse_version(cx, res.out) && parse_version(cx, res.err)) {

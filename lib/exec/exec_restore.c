@@ -319,14 +319,10 @@ static int run_restore(struct commit *c)
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, c->cx->lockfile, text, len, &res);
+	rc = ic_spawn(c->cx->err, (char *const *)argv, c->cx->lockfile, text, len, &res);
 	free(text);
-	if (rc)
-		rc = ic_exec_spawn_fail(c->cx, rpath, rc);
-	else if (res.status)
-		rc = restore_fail(c, &res);
-	else
-		rc = ic_exec_refuse_output(c->cx, &res);
+	if (!rc)
+		rc = res.status ? restore_fail(c, &res) : ic_exec_refuse_output(c->cx, &res);
 	ic_spawn_res_free(&res);
 	free(rpath);
 	return rc;

@@ -78,13 +78,9 @@ int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
 		argv[i++] = table;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, cx->lockfile, NULL, 0, res);
+	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, res);
 	free(argv);
-	if (rc == ENOMEM)
-		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
-	if (rc)
-		return ic_exec_spawn_fail(cx, cx->path, rc);
-	return 0;
+	return rc;
 }
 
 int ic_exec_run(struct ic_ctx *cx, const char *table, const char *const *args,

@@ -5,26 +5,18 @@
  * the exact word, spaces included. Words with a newline cannot be written (the restore
  * reads line by line): api.c refuses them, and the caller checks again.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec_script.h"
 #include "internal.h"
+#include "vec.h"
 
 static int reserve(struct ic_script_section *s, size_t more)
 {
-	size_t ncap = s->cap ? s->cap : 256;
-	char *nb;
-
-	if (s->len + more + 1 <= s->cap)
-		return 0;
-	while (ncap < s->len + more + 1)
-		ncap *= 2;
-	nb = realloc(s->buf, ncap);
-	if (!nb)
+	if (more > SIZE_MAX - s->len - 1 || IC_VEC_RESERVE(s->buf, s->cap, s->len + more + 1))
 		return IPTABLES_ENOMEM;
-	s->buf = nb;
-	s->cap = ncap;
 	return 0;
 }
 
@@ -54,15 +46,8 @@ static struct ic_script_section *section(struct ic_script *x, const char *table)
 	for (i = 0; i < x->n; i++)
 		if (!strcmp(x->s[i].table, table))
 			return &x->s[i];
-	if (x->n == x->cap) {
-		size_t ncap = x->cap ? x->cap * 2 : 4;
-
-		s = realloc(x->s, ncap * sizeof(*s));
-		if (!s)
-			return NULL;
-		x->s = s;
-		x->cap = ncap;
-	}
+	if (IC_VEC_RESERVE(x->s, x->cap, x->n + 1))
+		return NULL;
 	s = &x->s[x->n++];
 	memset(s, 0, sizeof(*s));
 	s->table = table;
@@ -71,15 +56,8 @@ static struct ic_script_section *section(struct ic_script *x, const char *table)
 
 static int note_op(struct ic_script_section *s, size_t op)
 {
-	if (s->nlines == s->opcap) {
-		size_t ncap = s->opcap ? s->opcap * 2 : 16;
-		size_t *n = realloc(s->ops, ncap * sizeof(*n));
-
-		if (!n)
-			return IPTABLES_ENOMEM;
-		s->ops = n;
-		s->opcap = ncap;
-	}
+	if (IC_VEC_RESERVE(s->ops, s->opcap, s->nlines + 1))
+		return IPTABLES_ENOMEM;
 	s->ops[s->nlines++] = op;
 	return 0;
 }

@@ -36,9 +36,9 @@ static int snap_one(struct ic_ctx *cx, const char *save, const char *table,
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn((char *const *)argv, cx->lockfile, NULL, 0, &res);
+	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, &res);
 	if (rc)
-		return ic_exec_spawn_fail(cx, save, rc);
+		return rc;
 	if (res.status) {
 		rc = ic_exec_fail(cx, &res);
 		ic_spawn_res_free(&res);
@@ -95,9 +95,9 @@ static int reload_one(struct ic_ctx *cx, const char *restore, const char *text, 
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, cx->lockfile, text, len, &res);
+	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, text, len, &res);
 	if (rc)
-		return ic_exec_spawn_fail(cx, restore, rc);
+		return rc;
 	rc = res.status ? ic_exec_fail(cx, &res) : 0;
 	ic_spawn_res_free(&res);
 	return rc;

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "vec.h"
+#include "iptables-c.h"
 
 extern char **environ;
 
@@ -74,18 +76,10 @@ static int set_nonblock(int fd)
 static int cap_read(int fd, struct cap *c)
 {
 	ssize_t r;
-	char *np;
 
 	for (;;) {
-		if (c->cap - c->len < 4096) {
-			size_t ncap = c->cap ? c->cap * 2 : 16384;
-
-			np = realloc(c->p, ncap);
-			if (!np)
-				return ENOMEM;
-			c->p = np;
-			c->cap = ncap;
-		}
+		if (c->cap - c->len < 4096 && IC_VEC_RESERVE(c->p, c->cap, c->len + 16384))
+			return ENOMEM;
 		r = read(fd, c->p + c->len, c->cap - c->len - 1);
 		if (r > 0) {
 			c->len += r;
@@ -265,8 +259,8 @@ static char *cap_take(struct cap *c, size_t *len)
 	return p;
 }
 
-int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
-	      struct ic_spawn_res *res)
+static int spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
+		 struct ic_spawn_res *res)
 {
 	struct io io = { .in = -1, .out = -1, .err = -1, .data = in, .len = in_len };
 	int child[3] = { -1, -1, -1 };
@@ -308,6 +302,18 @@ int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in
 	if (rc)
 		ic_spawn_res_free(res);
 	return rc;
+}
+
+int ic_spawn(struct ic_err *err, char *const argv[], const char *lockfile, const char *in,
+	     size_t in_len, struct ic_spawn_res *res)
+{
+	int rc = spawn(argv, lockfile, in, in_len, res);
+
+	if (rc == ENOMEM)
+		return ic_err_set(err, IPTABLES_ENOMEM, "out of memory");
+	if (rc)
+		return ic_err_set(err, IPTABLES_EEXEC, "%s: %s", argv[0], strerror(rc));
+	return 0;
 }
 
 void ic_spawn_res_free(struct ic_spawn_res *res)
