@@ -2,14 +2,34 @@
 /* Hardening of the exec backend (issue 13): what the host process does around us, and input
  * iptables-restore or the binary would read differently from a single call. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
+
+/* lib/lock.c is hidden inside the library: the lock tests build their own copy of it,
+ * with this file's own error sink. */
+#include "../lib/lock.c"
+#include "../lib/vec.c"
+
+int ic_err_set(struct ic_err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	e->code = code;
+	return code;
+}
 
 /* exec configurations of the matrix (tcfgs[2..5]) */
 #define EXEC_FIRST 2
@@ -183,6 +203,96 @@ START_TEST(spec_policy_libiptc)
 END_TEST
 #endif
 
+/* A private lock file; the tests below need no namespace. */
+static char *lock_path(void)
+{
+	static char path[] = "/tmp/ic-lock-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return path;
+}
+
+/* Whether another open file description could take the lock now. */
+static bool lock_free(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	ck_assert_int_ge(fd, 0);
+	ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return ok;
+}
+
+static pid_t fork_sleeper(void)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sleep(10);	/* a child that never touches the library */
+		_exit(0);
+	}
+	return pid;
+}
+
+START_TEST(lock_cloexec)
+{
+	struct ic_err e = { 0 };
+	char *path = lock_path();
+	int fd = ic_lock_acquire(&e, path, 1);
+
+	ck_assert_msg(fd >= 0, "%s", e.msg);
+	ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	ic_lock_release(fd);
+	ck_assert(lock_free(path));
+	unlink(path);
+}
+END_TEST
+
+/* The release must not depend on every copy of the descriptor being closed. */
+START_TEST(lock_released_despite_forked_child)
+{
+	struct ic_err e = { 0 };
+	char *path = lock_path();
+	int fd = ic_lock_acquire(&e, path, 1);
+	pid_t pid;
+
+	ck_assert_msg(fd >= 0, "%s", e.msg);
+	pid = fork_sleeper();
+	ic_lock_release(fd);
+	ck_assert_msg(lock_free(path), "a forked child kept the xtables lock");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink(path);
+}
+END_TEST
+
+/* A child forked while the lock is held does not hold it once the parent is gone. */
+START_TEST(lock_not_inherited_by_fork)
+{
+	struct ic_err e = { 0 };
+	char *path = lock_path();
+	int fd = ic_lock_acquire(&e, path, 1), st;
+	pid_t pid;
+
+	ck_assert_msg(fd >= 0, "%s", e.msg);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fcntl(fd, F_GETFD) < 0 && errno == EBADF ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "the forked child still has the lock's descriptor");
+	ck_assert(!lock_free(path));	/* ... and the parent still holds the lock */
+	ic_lock_release(fd);
+	ck_assert(lock_free(path));
+	unlink(path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("harden_exec");
@@ -191,6 +301,11 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, ttimeout(120));
 	tcase_add_loop_test(tc, sigchld_ignored, 0, N_EXEC);
 	tcase_add_loop_test(tc, sigchld_reaper, 0, N_EXEC);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lock");
+	tcase_add_test(tc, lock_cloexec);
+	tcase_add_test(tc, lock_released_despite_forked_child);
+	tcase_add_test(tc, lock_not_inherited_by_fork);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("words");
 	tcase_set_timeout(tc, ttimeout(120));
