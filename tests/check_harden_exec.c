@@ -293,6 +293,122 @@ START_TEST(lock_not_inherited_by_fork)
 }
 END_TEST
 
+/* Rulespecs iptables-restore cannot read as one line: a word over its 1,023-byte parameter
+ * buffer, a line over its 10,240-byte line buffer, more words than its 255-slot argv. */
+enum { LONG_WORD, LONG_LINE, MANY_WORDS, N_LONG };
+
+static const char **long_spec(int kind, bool v6)
+{
+	const char **v = calloc(400, sizeof(*v));
+	size_t n = 0;
+	int i;
+
+	ck_assert_ptr_nonnull(v);
+	switch (kind) {
+	case LONG_WORD: {
+		char *a = calloc(1, 2048);
+
+		for (i = 0; i < 110; i++)
+			sprintf(a + strlen(a), v6 ? "%s2001:db8::%x" : "%s10.0.%d.%d", i ? "," : "",
+				v6 ? i + 1 : i / 250, i % 250 + 1);
+		v[n++] = "-s";
+		v[n++] = a;
+		break;
+	}
+	case LONG_LINE:
+		for (i = 0; i < 42; i++) {
+			char *c = malloc(251);
+
+			memset(c, 'a' + i % 26, 250);
+			c[250] = '\0';
+			v[n++] = "-m";
+			v[n++] = "comment";
+			v[n++] = "--comment";
+			v[n++] = c;
+		}
+		break;
+	case MANY_WORDS:
+		for (i = 0; i < 90; i++) {
+			v[n++] = "-m";
+			v[n++] = "comment";
+			v[n++] = "--comment";
+			v[n++] = "c";
+		}
+		break;
+	}
+	/* what would run if the line were cut */
+	v[n++] = "-j";
+	v[n++] = "ACCEPT";
+	v[n] = NULL;
+	return v;
+}
+
+/* In a transaction (and around other ops), a rule gets what a single call gives it. */
+START_TEST(long_rules_in_txn)
+{
+	const struct tcfg *c = exec_cfg(_i);
+	iptables *h;
+	int kind, rc1, rc2;
+
+	tns_enter();
+	h = topen(c);
+	for (kind = 0; kind < N_LONG; kind++) {
+		const char **spec = long_spec(kind, c->proto == IPTABLES_IPV6);
+		char *single, *txn, *want;
+
+		rc1 = iptables_append(h, "filter", "INPUT", spec);
+		single = tlist(h, "filter", "INPUT", false, NULL);
+		ck_rc(h, iptables_clear_chain(h, "filter", "INPUT"), 0);
+		ck_rc(h, iptables_begin(h), 0);
+		ck_rc(h, iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "DROP")), 0);
+		ck_rc(h, iptables_append(h, "filter", "INPUT", spec), 0);
+		ck_rc(h, iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "RETURN")), 0);
+		rc2 = iptables_commit(h);
+		ck_assert_msg(rc1 == rc2, "%s: kind %d: single call %d, transaction %d (%s)",
+			      c->name, kind, rc1, rc2, iptables_errmsg(h));
+		txn = tlist(h, "filter", "INPUT", false, NULL);
+		if (rc1 == 0) {
+			ck_assert(asprintf(&want, "-P INPUT ACCEPT\n-A INPUT -j DROP%s\n"
+					   "-A INPUT -j RETURN", single + strlen("-P INPUT ACCEPT"))
+				  > 0);
+		} else {
+			want = strdup("-P INPUT ACCEPT");
+		}
+		ck_assert_msg(!strcmp(txn, want), "%s: kind %d: got\n%.2000s\nwant\n%.2000s",
+			      c->name, kind, txn, want);
+		ck_rc(h, iptables_clear_chain(h, "filter", "INPUT"), 0);
+		free(single);
+		free(txn);
+		free(want);
+	}
+	iptables_free(h);
+}
+END_TEST
+
+/* iptables-nft-restore cannot rename a chain created, or use one renamed, in the same run. */
+START_TEST(rename_in_txn)
+{
+	const struct tcfg *c = exec_cfg(_i);
+	iptables *h;
+
+	tns_enter();
+	h = topen(c);
+	ck_rc(h, iptables_new_chain(h, "filter", "K"), 0);
+	ck_rc(h, iptables_begin(h), 0);
+	ck_rc(h, iptables_new_chain(h, "filter", "tA"), 0);
+	ck_rc(h, iptables_rename_chain(h, "filter", "tA", "tB"), 0);
+	ck_rc(h, iptables_append(h, "filter", "tB", IPTABLES_SPEC("-j", "ACCEPT")), 0);
+	ck_rc(h, iptables_rename_chain(h, "filter", "K", "L"), 0);
+	ck_rc(h, iptables_append(h, "filter", "L", IPTABLES_SPEC("-j", "tB")), 0);
+	ck_rc(h, iptables_new_chain(h, "filter", "K"), 0);
+	ck_rc(h, iptables_commit(h), 0);
+	ck_assert_str_eq(tlist(h, "filter", NULL, false, NULL),
+			 "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N K\n-N L\n-N tB\n"
+			 "-A L -j tB\n-A tB -j ACCEPT");
+	iptables_free(h);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("harden_exec");
@@ -311,6 +427,11 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, ttimeout(120));
 	tcase_add_loop_test(tc, double_dash_ends_spec, 0, N_EXEC);
 	tcase_add_loop_test(tc, spec_policy_exec, 0, N_EXEC);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restore");
+	tcase_set_timeout(tc, ttimeout(240));
+	tcase_add_loop_test(tc, long_rules_in_txn, 0, N_EXEC);
+	tcase_add_loop_test(tc, rename_in_txn, 0, N_EXEC);
 #ifdef IC_CORE_SPEC_POLICY
 	tcase_add_loop_test(tc, spec_policy_libiptc, 0, EXEC_FIRST);
 #endif

@@ -77,9 +77,11 @@ struct ic_exec_snap {
 /* Snapshot @tables. Returns 0, or a recorded failure with @s empty. */
 int ic_exec_snapshot(struct ic_ctx *cx, const char *const *tables, size_t n,
 		      struct ic_exec_snap *s) IC_HIDDEN;
-/* Reload every table of @s, one restore run each (a failed one does not stop the others).
- * Returns 0 or the first failure's code, recorded as "table NAME: message". */
-int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s) IC_HIDDEN;
+/* Reload the tables of @s (those with @only[i] set, when @only is not NULL), one restore run
+ * each (a failed one does not stop the others). Returns 0 or the first failure's code,
+ * recorded as "table NAME: message". */
+int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s,
+			    const bool *only) IC_HIDDEN;
 void ic_exec_snapshot_free(struct ic_exec_snap *s) IC_HIDDEN;
 
 #endif

@@ -5,6 +5,7 @@
  * the exact word, spaces included. Words with a newline cannot be written (the restore
  * reads line by line): api.c refuses them, and the caller checks again.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,36 @@ static int note_op(struct ic_script_section *s, size_t op)
 	return 0;
 }
 
+/* The quoted length of @w as put_word writes it, with its separating blank. */
+static size_t quoted_len(const char *w)
+{
+	size_t n = 3;
+
+	for (; *w; w++)
+		n += (*w == '"' || *w == '\\') ? 2 : 1;
+	return n;
+}
+
+static bool fits_words(const char *const *v, size_t *words, size_t *len)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		if (strlen(v[i]) > IC_RESTORE_MAX_WORD)
+			return false;
+		*words += 1;
+		*len += quoted_len(v[i]);
+	}
+	return true;
+}
+
+bool ic_script_fits(const char *const *words, const char *const *spec)
+{
+	size_t n = 0, len = 1;
+
+	if (!fits_words(words, &n, &len) || !fits_words(spec, &n, &len))
+		return false;
+	return n <= IC_RESTORE_MAX_WORDS && len <= IC_RESTORE_MAX_LINE;
+}
+
 int ic_script_add(struct ic_script *x, const char *table, size_t op, const char *const *words,
 	   const char *const *spec)
 {
@@ -108,6 +139,18 @@ char *ic_script_text(const struct ic_script *x, size_t *len)
 	t[off] = '\0';
 	*len = off;
 	return t;
+}
+
+size_t ic_script_line_section(const struct ic_script *x, size_t line)
+{
+	size_t i, first = 1;
+
+	for (i = 0; line && i < x->n; i++) {
+		first += x->s[i].nlines + 2;
+		if (line < first)
+			return i;
+	}
+	return (size_t)-1;
 }
 
 size_t ic_script_line_op(const struct ic_script *x, size_t line)

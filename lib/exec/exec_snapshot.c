@@ -103,7 +103,7 @@ static int reload_one(struct ic_ctx *cx, const char *restore, const char *text, 
 	return rc;
 }
 
-int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s)
+int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s, const bool *only)
 {
 	struct ic_err first_err;
 	char *restore;
@@ -114,6 +114,8 @@ int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s)
 	if (!restore)
 		return nomem(cx);
 	for (i = 0; i < s->n; i++) {
+		if (only && !only[i])
+			continue;
 		rc = reload_one(cx, restore, s->text[i], s->len[i]);
 		if (rc && !first) {
 			first = rc;
