@@ -377,6 +377,20 @@ START_TEST(long_rules_in_txn)
 		ck_assert_msg(!strcmp(txn, want), "%s: kind %d: got\n%.2000s\nwant\n%.2000s",
 			      c->name, kind, txn, want);
 		ck_rc(h, iptables_clear_chain(h, "filter", "INPUT"), 0);
+		/* sync_chain writes through the same commit */
+		{
+			const char *const *specs[] = { IPTABLES_SPEC("-j", "DROP"), spec,
+						       IPTABLES_SPEC("-j", "RETURN") };
+
+			rc2 = iptables_sync_chain(h, "filter", "INPUT", specs, 3);
+			ck_assert_msg(rc1 ? rc2 == rc1 : rc2 == 1, "%s: kind %d: sync_chain %d (%s)",
+				      c->name, kind, rc2, iptables_errmsg(h));
+			free(txn);
+			txn = tlist(h, "filter", "INPUT", false, NULL);
+			ck_assert_msg(!strcmp(txn, want), "%s: kind %d: sync_chain gave\n%.2000s",
+				      c->name, kind, txn);
+			ck_rc(h, iptables_clear_chain(h, "filter", "INPUT"), 0);
+		}
 		free(single);
 		free(txn);
 		free(want);
