@@ -2,19 +2,86 @@
 /*
  * The xtables lock, taken the way iptables-legacy takes it (flock(LOCK_EX) on one file),
  * except that a timeout is a LOCK_NB poll: iptables' SIGALRM trick is not safe in a library.
+ *
+ * flock belongs to the open file description, which fork() shares with the child. So the
+ * lock is released with LOCK_UN (a bare close() would leave it held by any child that still
+ * has a copy), and a fork handler closes the child's copies of the descriptors held at that
+ * moment: a child that never touches the library does not keep the lock once we let go (or
+ * exit). exec is covered by O_CLOEXEC.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lock.h"
+#include "vec.h"
 
 #define POLL_MIN_NS 1000000L	/* 1 ms */
 #define POLL_MAX_NS 50000000L	/* 50 ms */
+
+/* The descriptors that hold the lock now, for the fork handler. */
+static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t held_once = PTHREAD_ONCE_INIT;
+static int *held;
+static size_t n_held, cap_held;
+
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&held_mu);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&held_mu);
+}
+
+/* In the child: close (never LOCK_UN: that would unlock the parent too) and forget. */
+static void fork_child(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_held; i++)
+		close(held[i]);
+	n_held = 0;
+	pthread_mutex_unlock(&held_mu);
+}
+
+static void held_init(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+static int held_add(int fd)
+{
+	int rc = 0;
+
+	pthread_once(&held_once, held_init);
+	pthread_mutex_lock(&held_mu);
+	if (IC_VEC_RESERVE(held, cap_held, n_held + 1))
+		rc = -1;
+	else
+		held[n_held++] = fd;
+	pthread_mutex_unlock(&held_mu);
+	return rc;
+}
+
+static void held_remove(int fd)
+{
+	size_t i;
+
+	pthread_mutex_lock(&held_mu);
+	for (i = 0; i < n_held; i++) {
+		if (held[i] == fd) {
+			held[i] = held[--n_held];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&held_mu);
+}
 
 static long long now_ns(void)
 {
@@ -64,34 +131,38 @@ static int lock_polling(int fd, int timeout_s)
 	}
 }
 
-int ic_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen)
+int ic_lock_acquire(struct ic_err *err, const char *path, int timeout_s)
 {
 	int fd, rc, saved;
 
 	fd = open(path, O_CREAT | O_CLOEXEC | O_RDONLY, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "Fatal: can't open lock file %s: %s", path,
-			 strerror(errno));
-		return IPTABLES_ESYS;
+	if (fd < 0)
+		return ic_err_set(err, IPTABLES_ESYS, "Fatal: can't open lock file %s: %s", path,
+				  strerror(errno));
+	/* registered before it locks, so that no fork in between leaves the child a copy */
+	if (held_add(fd)) {
+		close(fd);
+		return ic_err_set(err, IPTABLES_ENOMEM, "out of memory");
 	}
 	rc = timeout_s > 0 ? lock_polling(fd, timeout_s) : lock_blocking(fd);
 	if (rc == 0)
 		return fd;
 	saved = errno;
+	held_remove(fd);
 	close(fd);
-	if (saved == EWOULDBLOCK) {
-		snprintf(err, errlen,
-			 "Can't lock %s: %s\n"
-			 "Another app is currently holding the xtables lock. "
-			 "Stopped waiting after %ds.", path, strerror(saved), timeout_s);
-		return IPTABLES_ELOCK;
-	}
-	snprintf(err, errlen, "Can't lock %s: %s", path, strerror(saved));
-	return IPTABLES_ESYS;
+	if (saved == EWOULDBLOCK)
+		return ic_err_set(err, IPTABLES_ELOCK,
+				  "Can't lock %s: %s\n"
+				  "Another app is currently holding the xtables lock. "
+				  "Stopped waiting after %ds.", path, strerror(saved), timeout_s);
+	return ic_err_set(err, IPTABLES_ESYS, "Can't lock %s: %s", path, strerror(saved));
 }
 
 void ic_lock_release(int fd)
 {
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return;
+	flock(fd, LOCK_UN);
+	held_remove(fd);
+	close(fd);
 }

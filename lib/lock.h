@@ -3,14 +3,15 @@
 #ifndef IC_XT_LOCK_H
 #define IC_XT_LOCK_H
 
+#include "err.h"
 #include "internal.h"
 
 /* Open (O_CREAT|O_CLOEXEC, 0600) and flock @path. timeout_s == 0 waits forever; otherwise
  * polls with LOCK_NB (no signals) until @timeout_s seconds have passed.
  * Returns an fd >= 0, or IPTABLES_ELOCK (timeout, message in iptables' wording:
  * "Another app is currently holding the xtables lock. Stopped waiting after %us.")
- * or IPTABLES_ESYS (cannot open) with a message in @err. */
-int ic_lock_acquire(const char *path, int timeout_s, char *err, size_t errlen) IC_HIDDEN;
+ * or IPTABLES_ESYS (cannot open), recorded in @err. */
+int ic_lock_acquire(struct ic_err *err, const char *path, int timeout_s) IC_HIDDEN;
 void ic_lock_release(int fd) IC_HIDDEN;
 
 #endif

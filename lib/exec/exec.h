@@ -14,8 +14,6 @@ char *ic_exec_clean_msg(const char *err) IC_HIDDEN;
 int ic_exec_fail(struct ic_ctx *cx, const struct ic_spawn_res *res) IC_HIDDEN;
 /* Same with a code decided by the caller (0: classify). */
 int ic_exec_fail_as(struct ic_ctx *cx, const struct ic_spawn_res *res, int code) IC_HIDDEN;
-/* Records that @prog could not be started (errno @err) and returns IPTABLES_EEXEC. */
-int ic_exec_spawn_fail(struct ic_ctx *cx, const char *prog, int err) IC_HIDDEN;
 
 /* A rule command or restore run prints nothing on success: output means a word like -h,
  * --help or -V made the binary print help or its version and exit 0 without changing
@@ -79,9 +77,11 @@ struct ic_exec_snap {
 /* Snapshot @tables. Returns 0, or a recorded failure with @s empty. */
 int ic_exec_snapshot(struct ic_ctx *cx, const char *const *tables, size_t n,
 		      struct ic_exec_snap *s) IC_HIDDEN;
-/* Reload every table of @s, one restore run each (a failed one does not stop the others).
- * Returns 0 or the first failure's code, recorded as "table NAME: message". */
-int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s) IC_HIDDEN;
+/* Reload the tables of @s (those with @only[i] set, when @only is not NULL), one restore run
+ * each (a failed one does not stop the others). Returns 0 or the first failure's code,
+ * recorded as "table NAME: message". */
+int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s,
+			    const bool *only) IC_HIDDEN;
 void ic_exec_snapshot_free(struct ic_exec_snap *s) IC_HIDDEN;
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "spec_policy.h"
 
 /*
  * "iptables v1.8.9 (nf_tables)", "ip6tables v1.8.9 (legacy)", or "iptables v1.4.21" (no
@@ -44,9 +45,9 @@ static int detect_version(struct ic_ctx *cx)
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn(argv, cx->lockfile, NULL, 0, &res);
+	rc = ic_spawn(cx->err, argv, cx->lockfile, NULL, 0, &res);
 	if (rc)
-		return ic_exec_spawn_fail(cx, cx->path, rc);
+		return rc;
 	if (res.status) {
 		rc = ic_exec_fail_as(cx, &res, IPTABLES_EEXEC);
 	} else if (parse_version(cx, res.out) && parse_version(cx, res.err)) {
@@ -103,7 +104,9 @@ static int exec_commit(struct ic_ctx *cx, const struct ic_oplog *log)
 
 static int exec_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena)
 {
-	return ic_rule_syntax_check(cx, op);
+	int rc = ic_spec_policy_check(cx, op->code, op->spec);
+
+	return rc ? rc : ic_rule_syntax_check(cx, op);
 }
 
 /* Spawning works wherever the binary does; it is what AUTO picks only when the system's

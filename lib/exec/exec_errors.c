@@ -137,13 +137,6 @@ int ic_exec_fail(struct ic_ctx *cx, const struct ic_spawn_res *res)
 	return ic_exec_fail_as(cx, res, 0);
 }
 
-int ic_exec_spawn_fail(struct ic_ctx *cx, const char *prog, int err)
-{
-	if (err == ENOMEM)
-		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
-	return ic_error(cx, IPTABLES_EEXEC, "%s: %s", prog, strerror(err));
-}
-
 int ic_exec_refuse_output(struct ic_ctx *cx, const struct ic_spawn_res *res)
 {
 	if (res->status != 0 || res->out_len == 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exec_model.h"
+#include "vec.h"
 
 void xm_free(struct xmodel *m)
 {
@@ -24,15 +25,8 @@ static struct xm_chain *add_chain(struct xmodel *m, const char *table, const cha
 {
 	struct xm_chain *c;
 
-	if (m->n == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 16;
-
-		c = realloc(m->c, ncap * sizeof(*c));
-		if (!c)
-			return NULL;
-		m->c = c;
-		m->cap = ncap;
-	}
+	if (IC_VEC_RESERVE(m->c, m->cap, m->n + 1))
+		return NULL;
 	c = &m->c[m->n];
 	c->table = table;
 	c->builtin = builtin;
@@ -98,15 +92,8 @@ int xm_load(struct xmodel *m, const char *table)
 
 	if (t)
 		return 0;
-	if (m->nt == m->tcap) {
-		size_t ncap = m->tcap ? m->tcap * 2 : 4;
-
-		t = realloc(m->t, ncap * sizeof(*t));
-		if (!t)
-			return ic_error(m->cx, IPTABLES_ENOMEM, "out of memory");
-		m->t = t;
-		m->tcap = ncap;
-	}
+	if (IC_VEC_RESERVE(m->t, m->tcap, m->nt + 1))
+		return ic_error(m->cx, IPTABLES_ENOMEM, "out of memory");
 	t = &m->t[m->nt++];
 	t->name = table;
 	t->missing = false;

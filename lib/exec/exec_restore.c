@@ -13,14 +13,14 @@
  * queries and the restore can make such a decision stale. CHECK and CHAIN_EXISTS are never
  * logged.
  *
- * The restore binaries commit table by table (at each COMMIT line), so a transaction touching
- * several tables is made all-or-nothing by a snapshot: each touched table is saved
- * (`<path>-save -c -t T`) before the run, and if the run fails the snapshots are reloaded,
- * which puts back the tables it committed before the one refused (exec_snapshot.c).
- * Remaining window: the binaries take the xtables lock per run (nft ones not at all), so a
- * writer that changes one of these tables between the snapshot and the reload loses its
- * change; and what the rules counted in between is lost. Single-table transactions need no
- * snapshot: one COMMIT is one kernel update.
+ * The restore binaries commit table by table (at each COMMIT line), and some ops cannot be in
+ * the same run (an overlong rule line; a rename under iptables-nft-restore: see struct run),
+ * so a commit of several tables or runs is made all-or-nothing by a snapshot: each touched
+ * table is saved (`<path>-save -c -t T`) first, and if a run fails, the tables that earlier
+ * runs (or the failed run before its refused section) committed are reloaded
+ * (exec_snapshot.c). Remaining window: a writer that changes one of these tables between the
+ * snapshot and the reload loses its change; and what the rules counted in between is lost.
+ * One table in one run needs no snapshot: one COMMIT is one kernel update.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +28,23 @@
 
 #include "exec_model.h"
 #include "exec_script.h"
+#include "vec.h"
+
+/*
+ * The commit is a sequence of runs, in op order: restore runs, and single commands for the
+ * rare op whose line iptables-restore cannot read whole (exec_script.h). A rename under
+ * iptables-nft-restore has a run of its own: it cannot rename a chain created earlier in the
+ * same run, nor find the chain by its new name later in it.
+ */
+#define NO_OP ((size_t)-1)
+
+struct run {
+	struct ic_script x;	/* a restore run */
+	size_t op;		/* or op @op alone: NO_OP for a restore run */
+	const char *words[4];	/* the single command's words before the spec */
+	bool with_spec;
+	bool closed;		/* nothing more joins this restore run */
+};
 
 struct commit {
 	struct ic_ctx *cx;
@@ -35,7 +52,8 @@ struct commit {
 	size_t n;
 	bool *emitted;		/* did op i produce a line (for the decided ops) */
 	struct xmodel m;
-	struct ic_script x;
+	struct run *runs;
+	size_t nruns, cap;
 };
 
 static bool spec_eq(const char *const *a, const char *const *b)
@@ -140,15 +158,47 @@ static int chain_exists(struct commit *c, size_t i)
 	return xm_find(&c->m, op->table, op->chain) != NULL;
 }
 
+static struct run *new_run(struct commit *c)
+{
+	struct run *r;
+
+	if (IC_VEC_RESERVE(c->runs, c->cap, c->nruns + 1))
+		return NULL;
+	r = &c->runs[c->nruns++];
+	memset(r, 0, sizeof(*r));
+	r->op = NO_OP;
+	return r;
+}
+
+static bool nft_mode(const struct ic_ctx *cx)
+{
+	return !strcmp(cx->mode, "nf_tables");
+}
+
 static int line(struct commit *c, size_t i, const char *cmd, const char *a1, const char *a2,
 		bool spec)
 {
 	const struct ic_op *op = &c->ops[i];
 	const char *const words[] = { cmd, a1, a2, NULL };
+	const char *const *sp = spec ? op->spec : NULL;
+	bool alone = nft_mode(c->cx) && !strcmp(cmd, "-E");
+	struct run *r = c->nruns ? &c->runs[c->nruns - 1] : NULL;
 
 	c->emitted[i] = true;
-	if (ic_script_add(&c->x, op->table, i, words, spec ? op->spec : NULL))
+	if (!ic_script_fits(words, sp)) {
+		r = new_run(c);
+		if (!r)
+			return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
+		r->op = i;
+		memcpy(r->words, words, sizeof(words));
+		r->with_spec = spec;
+		return 0;
+	}
+	if (!r || r->op != NO_OP || r->closed || (alone && r->x.n))
+		r = new_run(c);
+	if (!r || ic_script_add(&r->x, op->table, i, words, sp))
 		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
+	r->closed = alone;
 	return 0;
 }
 
@@ -275,7 +325,7 @@ static unsigned int failed_line(const char *msg)
  * Classify a failed restore. Legacy prints only "line N failed", and some texts are
  * ambiguous (see exec_apply.c): then the op of line N is examined (exec_diag.c).
  */
-static int restore_fail(struct commit *c, const struct ic_spawn_res *res)
+static int restore_fail(struct commit *c, const struct ic_script *x, const struct ic_spawn_res *res)
 {
 	char *msg = ic_exec_clean_msg(res->err);
 	int code;
@@ -285,7 +335,7 @@ static int restore_fail(struct commit *c, const struct ic_spawn_res *res)
 	if (!msg)
 		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
 	code = ic_exec_classify(msg, res->status);
-	k = ic_script_line_op(&c->x, failed_line(msg));
+	k = ic_script_line_op(x, failed_line(msg));
 	len = strlen(msg);
 	bare = code == IPTABLES_EEXEC && len > 7 && !strcmp(msg + len - 7, " failed");
 	ambiguous = (code == IPTABLES_ENOTFOUND && strstr(msg, "No chain/target/match")) ||
@@ -296,7 +346,8 @@ static int restore_fail(struct commit *c, const struct ic_spawn_res *res)
 	return ic_exec_fail_as(c->cx, res, code);
 }
 
-static int run_restore(struct commit *c)
+/* Runs restore script @x; on failure, *failed_section is the section refused (or NO_OP). */
+static int run_restore(struct commit *c, const struct ic_script *x, size_t *failed_section)
 {
 	struct ic_spawn_res res;
 	char wait_s[16], *text, *rpath;
@@ -304,7 +355,8 @@ static int run_restore(struct commit *c)
 	size_t len, i = 0;
 	int rc;
 
-	text = ic_script_text(&c->x, &len);
+	*failed_section = NO_OP;
+	text = ic_script_text(x, &len);
 	rpath = restore_path(c->cx->path);
 	if (!text || !rpath) {
 		free(text);
@@ -319,37 +371,108 @@ static int run_restore(struct commit *c)
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, c->cx->lockfile, text, len, &res);
+	rc = ic_spawn(c->cx->err, (char *const *)argv, c->cx->lockfile, text, len, &res);
 	free(text);
-	if (rc)
-		rc = ic_exec_spawn_fail(c->cx, rpath, rc);
-	else if (res.status)
-		rc = restore_fail(c, &res);
-	else
+	if (!rc && res.status) {
+		*failed_section = ic_script_line_section(x, failed_line(res.err));
+		rc = restore_fail(c, x, &res);
+	} else if (!rc) {
 		rc = ic_exec_refuse_output(c->cx, &res);
+	}
 	ic_spawn_res_free(&res);
 	free(rpath);
 	return rc;
 }
 
-/* The tables of the script, for a snapshot; NULL on ENOMEM. */
-static const char **script_tables(const struct ic_script *x)
+/* An op alone: the command a single call would run. */
+static int run_single(struct commit *c, const struct run *r)
 {
-	const char **t = calloc(x->n + 1, sizeof(*t));
-	size_t i;
+	const struct ic_op *op = &c->ops[r->op];
+	struct ic_spawn_res res;
+	int rc;
 
-	for (i = 0; t && i < x->n; i++)
-		t[i] = x->s[i].table;
-	return t;
+	rc = ic_exec_raw(c->cx, op->table, r->words, r->with_spec ? op->spec : NULL, &res);
+	if (rc)
+		return rc;
+	rc = res.status ? ic_exec_fail(c->cx, &res) : ic_exec_refuse_output(c->cx, &res);
+	ic_spawn_res_free(&res);
+	return rc;
 }
 
-/* The restore run failed with @rc: reload @snap, keeping @rc's message and exit status. */
-static int undo(struct ic_ctx *cx, const struct ic_exec_snap *snap, int rc)
+/* The tables the runs touch, each once. */
+struct tables {
+	const char **v;
+	bool *changed;		/* by a run that committed it */
+	size_t n, cap;
+};
+
+static int tables_add(struct tables *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i], name))
+			return 0;
+	if (IC_VEC_RESERVE(t->v, t->cap, t->n + 1))
+		return -1;
+	t->v[t->n++] = name;
+	return 0;
+}
+
+static int tables_of(struct commit *c, struct tables *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nruns; i++) {
+		const struct run *r = &c->runs[i];
+
+		if (r->op != NO_OP && tables_add(t, c->ops[r->op].table))
+			return -1;
+		for (j = 0; r->op == NO_OP && j < r->x.n; j++)
+			if (tables_add(t, r->x.s[j].table))
+				return -1;
+	}
+	t->changed = calloc(t->n ? t->n : 1, sizeof(*t->changed));
+	return t->changed ? 0 : -1;
+}
+
+static void mark_changed(struct tables *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i], name))
+			t->changed[i] = true;
+}
+
+/*
+ * Runs @r and notes the tables it committed: all of them when it succeeded; when a restore
+ * run failed, the sections before the refused one (each COMMIT is a kernel update); when we
+ * cannot tell which section, all of them.
+ */
+static int run_one(struct commit *c, const struct run *r, struct tables *t)
+{
+	size_t k, j;
+	int rc;
+
+	if (r->op != NO_OP) {
+		rc = run_single(c, r);
+		if (!rc)
+			mark_changed(t, c->ops[r->op].table);
+		return rc;
+	}
+	rc = run_restore(c, &r->x, &k);
+	for (j = 0; j < r->x.n && (!rc || k == NO_OP || j < k); j++)
+		mark_changed(t, r->x.s[j].table);
+	return rc;
+}
+
+/* A run failed with @rc: reload the tables of @snap that earlier runs (or the failed one)
+ * committed, keeping @rc's message and exit status. */
+static int undo(struct ic_ctx *cx, const struct ic_exec_snap *snap, const bool *changed, int rc)
 {
 	struct ic_err failed, why;
 
 	ic_err_capture(&failed, cx->err);
-	if (!ic_exec_snapshot_reload(cx, snap)) {
+	if (!ic_exec_snapshot_reload(cx, snap, changed)) {
 		ic_err_restore(cx->err, &failed);
 		return rc;
 	}
@@ -360,42 +483,52 @@ static int undo(struct ic_ctx *cx, const struct ic_exec_snap *snap, int rc)
 	return rc;
 }
 
-/* Several tables: snapshot them, run the restore, reload the snapshots if it fails. */
+/* Several runs or tables: snapshot the tables, run, reload what was committed on failure. */
 static int run_guarded(struct commit *c)
 {
+	struct tables t = { 0 };
 	struct ic_exec_snap snap;
-	const char **tables;
+	size_t i;
 	int rc;
 
-	tables = script_tables(&c->x);
-	if (!tables)
-		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
-	rc = ic_exec_snapshot(c->cx, tables, c->x.n, &snap);
-	free(tables);
+	if (tables_of(c, &t)) {
+		rc = ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = ic_exec_snapshot(c->cx, t.v, t.n, &snap);
 	if (rc)
-		return rc;
-	rc = run_restore(c);
+		goto out;
+	for (i = 0; !rc && i < c->nruns; i++)
+		rc = run_one(c, &c->runs[i], &t);
 	if (rc)
-		rc = undo(c->cx, &snap, rc);
+		rc = undo(c->cx, &snap, t.changed, rc);
 	ic_exec_snapshot_free(&snap);
+out:
+	free(t.v);
+	free(t.changed);
 	return rc;
 }
 
 int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 {
 	struct commit c = { .cx = cx, .ops = ops, .n = n, .m = { .cx = cx } };
+	size_t k;
 	int rc;
 
 	c.emitted = calloc(n ? n : 1, sizeof(*c.emitted));
 	if (!c.emitted)
 		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	rc = plan(&c);
-	if (!rc && c.x.n > 1)
+	if (!rc && (c.nruns > 1 || (c.nruns == 1 && c.runs[0].x.n > 1)))
 		rc = run_guarded(&c);
-	else if (!rc && c.x.n)
-		rc = run_restore(&c);
+	else if (!rc && c.nruns == 1 && c.runs[0].op != NO_OP)
+		rc = run_single(&c, &c.runs[0]);
+	else if (!rc && c.nruns == 1)
+		rc = run_restore(&c, &c.runs[0].x, &k);
 	xm_free(&c.m);
-	ic_script_free(&c.x);
+	for (k = 0; k < c.nruns; k++)
+		ic_script_free(&c.runs[k].x);
+	free(c.runs);
 	free(c.emitted);
 	return rc;
 }

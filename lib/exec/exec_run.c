@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "spec_policy.h"
 
 static size_t count(const char *const *v)
 {
@@ -16,14 +17,16 @@ static size_t count(const char *const *v)
 	return n;
 }
 
-/* A -t/--table word in a rulespec would move the rule to another table than the call names. */
-static const char *table_word(const char *const *spec)
+/* The op a rule command runs as, for the spec policy (-c is refused with -C and -D). */
+static enum ic_opcode rule_code(const char *const *args)
 {
-	for (size_t j = 0; spec && spec[j]; j++)
-		if (!strncmp(spec[j], "--table", 7) ||
-		    (spec[j][0] == '-' && spec[j][1] == 't'))
-			return spec[j];
-	return NULL;
+	const char *cmd = args && args[0] ? args[0] : "";
+
+	if (!strcmp(cmd, "-D"))
+		return IC_OP_DELETE;
+	if (!strcmp(cmd, "-C"))
+		return IC_OP_CHECK;
+	return IC_OP_APPEND;
 }
 
 int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
@@ -38,25 +41,19 @@ int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
 	if (!argv)
 		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	if (spec) {
-		/* iptables' own wording for bad words, before anything runs; a spec that parses
-		 * has no option left waiting for an argument, so the -t appended below is safe */
+		/* iptables' own wording for bad words, before anything runs */
 		struct ic_op op = { .table = table, .spec = spec,
 				     .chain = args && args[0] ? args[1] : NULL };
 
-		rc = ic_rule_syntax_check(cx, &op);
+		rc = ic_spec_policy_check(cx, rule_code(args), spec);
+		if (!rc)
+			rc = ic_rule_syntax_check(cx, &op);
 		if (rc) {
 			/* what the binary would have exited with: PARAMETER_PROBLEM */
 			cx->err->exit_status = 2;
 			free(argv);
 			return rc;
 		}
-	}
-	if (table_word(spec)) {
-		free(argv);
-		return ic_error(cx, IPTABLES_EINVAL,
-				 "%s v%d.%d.%d (%s): `%s': the table is given by the call, not the "
-				 "rulespec", ic_prog(cx), cx->ver_major, cx->ver_minor, cx->ver_patch,
-				 cx->mode, table_word(spec));
 	}
 	argv[i++] = cx->path;
 	argv[i++] = "--wait";
@@ -70,21 +67,13 @@ int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
 	}
 	for (j = 0; args && args[j]; j++)
 		argv[i++] = args[j];
+	/* the spec last: it may end in "--"; the policy check refused any -t in it */
 	for (j = 0; spec && spec[j]; j++)
 		argv[i++] = spec[j];
-	/* the last -t wins in iptables: this one pins the rule to the table of the call */
-	if (table && spec) {
-		argv[i++] = "-t";
-		argv[i++] = table;
-	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, cx->lockfile, NULL, 0, res);
+	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, res);
 	free(argv);
-	if (rc == ENOMEM)
-		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
-	if (rc)
-		return ic_exec_spawn_fail(cx, cx->path, rc);
-	return 0;
+	return rc;
 }
 
 int ic_exec_run(struct ic_ctx *cx, const char *table, const char *const *args,

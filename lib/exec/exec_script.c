@@ -5,26 +5,19 @@
  * the exact word, spaces included. Words with a newline cannot be written (the restore
  * reads line by line): api.c refuses them, and the caller checks again.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec_script.h"
 #include "internal.h"
+#include "vec.h"
 
 static int reserve(struct ic_script_section *s, size_t more)
 {
-	size_t ncap = s->cap ? s->cap : 256;
-	char *nb;
-
-	if (s->len + more + 1 <= s->cap)
-		return 0;
-	while (ncap < s->len + more + 1)
-		ncap *= 2;
-	nb = realloc(s->buf, ncap);
-	if (!nb)
+	if (more > SIZE_MAX - s->len - 1 || IC_VEC_RESERVE(s->buf, s->cap, s->len + more + 1))
 		return IPTABLES_ENOMEM;
-	s->buf = nb;
-	s->cap = ncap;
 	return 0;
 }
 
@@ -54,15 +47,8 @@ static struct ic_script_section *section(struct ic_script *x, const char *table)
 	for (i = 0; i < x->n; i++)
 		if (!strcmp(x->s[i].table, table))
 			return &x->s[i];
-	if (x->n == x->cap) {
-		size_t ncap = x->cap ? x->cap * 2 : 4;
-
-		s = realloc(x->s, ncap * sizeof(*s));
-		if (!s)
-			return NULL;
-		x->s = s;
-		x->cap = ncap;
-	}
+	if (IC_VEC_RESERVE(x->s, x->cap, x->n + 1))
+		return NULL;
 	s = &x->s[x->n++];
 	memset(s, 0, sizeof(*s));
 	s->table = table;
@@ -71,17 +57,40 @@ static struct ic_script_section *section(struct ic_script *x, const char *table)
 
 static int note_op(struct ic_script_section *s, size_t op)
 {
-	if (s->nlines == s->opcap) {
-		size_t ncap = s->opcap ? s->opcap * 2 : 16;
-		size_t *n = realloc(s->ops, ncap * sizeof(*n));
-
-		if (!n)
-			return IPTABLES_ENOMEM;
-		s->ops = n;
-		s->opcap = ncap;
-	}
+	if (IC_VEC_RESERVE(s->ops, s->opcap, s->nlines + 1))
+		return IPTABLES_ENOMEM;
 	s->ops[s->nlines++] = op;
 	return 0;
+}
+
+/* The quoted length of @w as put_word writes it, with its separating blank. */
+static size_t quoted_len(const char *w)
+{
+	size_t n = 3;
+
+	for (; *w; w++)
+		n += (*w == '"' || *w == '\\') ? 2 : 1;
+	return n;
+}
+
+static bool fits_words(const char *const *v, size_t *words, size_t *len)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		if (strlen(v[i]) > IC_RESTORE_MAX_WORD)
+			return false;
+		*words += 1;
+		*len += quoted_len(v[i]);
+	}
+	return true;
+}
+
+bool ic_script_fits(const char *const *words, const char *const *spec)
+{
+	size_t n = 0, len = 1;
+
+	if (!fits_words(words, &n, &len) || !fits_words(spec, &n, &len))
+		return false;
+	return n <= IC_RESTORE_MAX_WORDS && len <= IC_RESTORE_MAX_LINE;
 }
 
 int ic_script_add(struct ic_script *x, const char *table, size_t op, const char *const *words,
@@ -130,6 +139,18 @@ char *ic_script_text(const struct ic_script *x, size_t *len)
 	t[off] = '\0';
 	*len = off;
 	return t;
+}
+
+size_t ic_script_line_section(const struct ic_script *x, size_t line)
+{
+	size_t i, first = 1;
+
+	for (i = 0; line && i < x->n; i++) {
+		first += x->s[i].nlines + 2;
+		if (line < first)
+			return i;
+	}
+	return (size_t)-1;
 }
 
 size_t ic_script_line_op(const struct ic_script *x, size_t line)

@@ -36,9 +36,9 @@ static int snap_one(struct ic_ctx *cx, const char *save, const char *table,
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn((char *const *)argv, cx->lockfile, NULL, 0, &res);
+	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, &res);
 	if (rc)
-		return ic_exec_spawn_fail(cx, save, rc);
+		return rc;
 	if (res.status) {
 		rc = ic_exec_fail(cx, &res);
 		ic_spawn_res_free(&res);
@@ -95,15 +95,15 @@ static int reload_one(struct ic_ctx *cx, const char *restore, const char *text, 
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn((char *const *)argv, cx->lockfile, text, len, &res);
+	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, text, len, &res);
 	if (rc)
-		return ic_exec_spawn_fail(cx, restore, rc);
+		return rc;
 	rc = res.status ? ic_exec_fail(cx, &res) : 0;
 	ic_spawn_res_free(&res);
 	return rc;
 }
 
-int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s)
+int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s, const bool *only)
 {
 	struct ic_err first_err;
 	char *restore;
@@ -114,6 +114,8 @@ int ic_exec_snapshot_reload(struct ic_ctx *cx, const struct ic_exec_snap *s)
 	if (!restore)
 		return nomem(cx);
 	for (i = 0; i < s->n; i++) {
+		if (only && !only[i])
+			continue;
 		rc = reload_one(cx, restore, s->text[i], s->len[i]);
 		if (rc && !first) {
 			first = rc;

@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * posix_spawnp with stdin fed from memory and stdout/stderr captured, multiplexed with poll()
- * so that neither side can block the other. Every fd we create is close-on-exec; the child
- * only sees the three we dup2 onto 0, 1 and 2. stdin is a socket so that writing to a child
- * that exited early gives EPIPE through send(MSG_NOSIGNAL) instead of a SIGPIPE: we never
- * touch signal dispositions or masks of the calling process.
+ * Run a program (a clone that execs it, see start()) with stdin fed from memory and
+ * stdout/stderr captured, multiplexed with poll() so that neither side can block the other.
+ * Every fd we create is close-on-exec; the child only sees the three we dup2 onto 0, 1 and 2.
+ * stdin is a socket so that writing to a child that exited early gives EPIPE through
+ * send(MSG_NOSIGNAL) instead of a SIGPIPE: we never touch the caller's signal dispositions,
+ * and its signal mask only in the calling thread for the instant of the clone. The caller's
+ * SIGCHLD disposition (ignored, or a handler that reaps with waitpid(-1)) cannot take the
+ * child's status from us.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "spawn.h"
+#include "vec.h"
+#include "iptables-c.h"
 
 extern char **environ;
 
@@ -74,18 +83,10 @@ static int set_nonblock(int fd)
 static int cap_read(int fd, struct cap *c)
 {
 	ssize_t r;
-	char *np;
 
 	for (;;) {
-		if (c->cap - c->len < 4096) {
-			size_t ncap = c->cap ? c->cap * 2 : 16384;
-
-			np = realloc(c->p, ncap);
-			if (!np)
-				return ENOMEM;
-			c->p = np;
-			c->cap = ncap;
-		}
+		if (c->cap - c->len < 4096 && IC_VEC_RESERVE(c->p, c->cap, c->len + 16384))
+			return ENOMEM;
 		r = read(fd, c->p + c->len, c->cap - c->len - 1);
 		if (r > 0) {
 			c->len += r;
@@ -169,23 +170,6 @@ static int io_loop(struct io *io)
 	return 0;
 }
 
-static int reap(pid_t pid, int *status)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return errno;
-	}
-	if (WIFEXITED(st))
-		*status = WEXITSTATUS(st);
-	else if (WIFSIGNALED(st))
-		*status = 128 + WTERMSIG(st);
-	else
-		*status = 255;
-	return 0;
-}
-
 /* Child ends [0..2], parent ends of stdin/stdout/stderr. */
 static int make_fds(int child[3], struct io *io, int want_input)
 {
@@ -216,38 +200,214 @@ static int make_fds(int child[3], struct io *io, int want_input)
 	return 0;
 }
 
-static int start(char *const argv[], char **env, int child[3], pid_t *pid)
+/* argv[0] when it names a path, else the first executable file of that name in PATH. */
+static char *resolve(const char *name)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, all;
-	int rc, i;
+	const char *path = getenv("PATH"), *p, *e;
+	char *cand;
+	size_t ld, ln = strlen(name);
 
-	if (posix_spawn_file_actions_init(&fa))
-		return ENOMEM;
-	if (posix_spawnattr_init(&at)) {
-		posix_spawn_file_actions_destroy(&fa);
-		return ENOMEM;
+	if (strchr(name, '/'))
+		return strdup(name);
+	if (!path || !*path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (p = path; ; p = e + 1) {
+		e = strchrnul(p, ':');
+		ld = (size_t)(e - p);
+		cand = malloc(ld + ln + 3);
+		if (!cand)
+			return NULL;
+		snprintf(cand, ld + ln + 3, "%.*s%s%s", (int)ld, ld ? p : ".", "/", name);
+		if (access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		if (!*e)
+			break;
 	}
-	sigemptyset(&none);
-	sigfillset(&all);
-	rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	if (!rc)
-		rc = posix_spawnattr_setsigmask(&at, &none);
-	if (!rc)
-		rc = posix_spawnattr_setsigdefault(&at, &all);
-	for (i = 0; !rc && i < 3; i++)
-		rc = posix_spawn_file_actions_adddup2(&fa, child[i], i);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	errno = ENOENT;
+	return NULL;
+}
+
+/* What the runner (see start()) needs, in its copy of our memory. */
+struct child {
+	const char *file;
+	char *const *argv;
+	char **env;
+	int fds[3];		/* the program's stdin, stdout, stderr */
+	int report;		/* write end of the status pipe */
+	char *stack;		/* the program's clone stack, CHILD_STACK bytes */
+	volatile int exec_err;	/* set by the program's clone when execve fails */
+};
+
+#define CHILD_STACK (64 * 1024)
+
+/* The program's clone, sharing the runner's memory until it execs (as posix_spawn does). */
+static int program_main(void *arg)
+{
+	struct child *c = arg;
+	sigset_t none;
+	int i, e;
+
+	for (i = 0; i < 3; i++) {
+		if (c->fds[i] == i)
+			e = fcntl(i, F_SETFD, 0);
+		else
+			e = dup2(c->fds[i], i);
+		if (e < 0)
+			goto fail;
+	}
+#if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
 	/* the application's own fds without O_CLOEXEC do not leak into iptables either */
-	if (!rc)
-		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 #endif
-	if (!rc)
-		rc = posix_spawnp(pid, argv[0], &fa, &at, argv, env);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(c->file, c->argv, c->env);
+fail:
+	c->exec_err = errno ? errno : ENOEXEC;
+	_exit(127);
+}
+
+static void write_int(int fd, int v)
+{
+	while (write(fd, &v, sizeof(v)) < 0 && errno == EINTR)
+		;
+}
+
+/* Every fd but @keep and 0..2, so that only the program holds the pipes' other ends. */
+static void close_all_but(int keep)
+{
+	struct rlimit rl;
+	unsigned int fd, max = 1024;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, (unsigned int)keep - 1, 0) == 0 &&
+	    syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0) == 0)
+		return;
+#endif
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		max = (unsigned int)rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		if (fd != (unsigned int)keep)
+			close(fd);
+}
+
+/*
+ * The runner: our clone without an exit signal, in a copy of our memory, so only system
+ * calls. With default signal handlers (SIGCHLD included) it starts the program, reports
+ * whether execve worked, waits for it, and reports its status: 0..255, or 128 + signal.
+ */
+static int runner_main(void *arg)
+{
+	struct child *c = arg;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	int i, st, status;
+	pid_t pid;
+
+	for (i = 1; i < _NSIG; i++)
+		sigaction(i, &dfl, NULL);	/* SIGKILL, SIGSTOP, glibc's own: refused, fine */
+	pid = clone(program_main, c->stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+	write_int(c->report, pid < 0 ? errno : c->exec_err);
+	if (pid < 0 || c->exec_err)
+		_exit(0);
+	close_all_but(c->report);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(0);
+	if (WIFEXITED(st))
+		status = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		status = 128 + WTERMSIG(st);
+	else
+		status = 255;
+	write_int(c->report, status);
+	_exit(0);
+}
+
+/* One int from the runner; -1 when it died without saying. */
+static int read_int(int fd)
+{
+	ssize_t r;
+	int v;
+
+	do
+		r = read(fd, &v, sizeof(v));
+	while (r < 0 && errno == EINTR);
+	return r == sizeof(v) ? v : -1;
+}
+
+/* A started program: its runner and the runner's status pipe. */
+struct proc {
+	pid_t runner;
+	int status_fd;
+};
+
+/*
+ * The program is started by a private reaper, the runner, which is cloned with no exit
+ * signal and never execs: the kernel does not auto-reap it when the caller ignores SIGCHLD,
+ * and a waitpid(-1) in the caller's SIGCHLD handler (no __WALL) does not take it. The
+ * program's status, whatever the caller does with SIGCHLD, comes down the status pipe.
+ */
+static int start(char *const argv[], char **env, int child[3], struct proc *pr)
+{
+	struct child c = { .argv = argv, .env = env };
+	sigset_t all, old;
+	int sp[2], rc = 0, e;
+	char *stack;
+
+	pr->runner = -1;
+	pr->status_fd = -1;
+	c.file = resolve(argv[0]);
+	if (!c.file)
+		return errno ? errno : ENOMEM;
+	stack = malloc(2 * CHILD_STACK);
+	if (!stack || pipe2(sp, O_CLOEXEC) < 0) {
+		rc = stack ? errno : ENOMEM;
+		free(stack);
+		free((char *)c.file);
+		return rc;
+	}
+	memcpy(c.fds, child, sizeof(c.fds));
+	c.report = sp[1];
+	c.stack = stack + CHILD_STACK;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pr->runner = clone(runner_main, stack + CHILD_STACK, 0, &c);
+	if (pr->runner < 0)
+		rc = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(sp[1]);
+	free(stack);
+	free((char *)c.file);
+	if (rc) {
+		close(sp[0]);
+		return rc;
+	}
+	pr->status_fd = sp[0];
+	e = read_int(sp[0]);
+	if (e)
+		rc = e < 0 ? EIO : e;
 	return rc;
+}
+
+/* The program's status, once it has finished; then the runner is reaped. */
+static int finish(struct proc *pr, int *status)
+{
+	int st = -1;
+
+	if (pr->status_fd >= 0) {
+		st = read_int(pr->status_fd);
+		close(pr->status_fd);
+		pr->status_fd = -1;
+	}
+	if (pr->runner > 0)
+		while (waitpid(pr->runner, NULL, __WALL) < 0 && errno == EINTR)
+			;
+	pr->runner = -1;
+	if (st < 0)
+		return ECHILD;
+	*status = st;
+	return 0;
 }
 
 static char *cap_take(struct cap *c, size_t *len)
@@ -265,13 +425,13 @@ static char *cap_take(struct cap *c, size_t *len)
 	return p;
 }
 
-int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
-	      struct ic_spawn_res *res)
+static int spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
+		 struct ic_spawn_res *res)
 {
 	struct io io = { .in = -1, .out = -1, .err = -1, .data = in, .len = in_len };
 	int child[3] = { -1, -1, -1 };
+	struct proc pr = { .runner = -1, .status_fd = -1 };
 	char **env, *own;
-	pid_t pid;
 	int rc, i;
 
 	memset(res, 0, sizeof(*res));
@@ -279,8 +439,11 @@ int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in
 	if (!env)
 		return ENOMEM;
 	rc = make_fds(child, &io, in != NULL);
-	if (!rc)
-		rc = start(argv, env, child, &pid);
+	if (!rc) {
+		rc = start(argv, env, child, &pr);
+		if (rc)
+			finish(&pr, &i);	/* the runner of a program that could not exec */
+	}
 	for (i = 0; i < 3; i++)
 		close_fd(&child[i]);
 	free(env);
@@ -290,7 +453,7 @@ int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in
 		close_fd(&io.in);
 		close_fd(&io.out);
 		close_fd(&io.err);
-		i = reap(pid, &res->status);
+		i = finish(&pr, &res->status);
 		if (!rc)
 			rc = i;
 	}
@@ -308,6 +471,18 @@ int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in
 	if (rc)
 		ic_spawn_res_free(res);
 	return rc;
+}
+
+int ic_spawn(struct ic_err *err, char *const argv[], const char *lockfile, const char *in,
+	     size_t in_len, struct ic_spawn_res *res)
+{
+	int rc = spawn(argv, lockfile, in, in_len, res);
+
+	if (rc == ENOMEM)
+		return ic_err_set(err, IPTABLES_ENOMEM, "out of memory");
+	if (rc)
+		return ic_err_set(err, IPTABLES_EEXEC, "%s: %s", argv[0], strerror(rc));
+	return 0;
 }
 
 void ic_spawn_res_free(struct ic_spawn_res *res)

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 struct ic_spawn_res {
 	int status;		/* exit status 0..255, or 128 + signal number */
 	char *out, *err;	/* NUL-terminated captures, never NULL after success */
@@ -15,10 +17,11 @@ struct ic_spawn_res {
  * Run argv[0] (looked up in PATH when it has no '/') with argv, the caller's environment but
  * XTABLES_LOCKFILE=lockfile (when lockfile is not NULL), and feed it in/in_len on stdin
  * (empty stdin when in is NULL). Returns 0 once the child has been reaped (whatever its
- * status), or a positive errno when it could not be run at all.
+ * status), or records in @err why it could not be run at all (IPTABLES_EEXEC "prog: reason",
+ * IPTABLES_ENOMEM) and returns that code; *res is empty then.
  */
-int ic_spawn(char *const argv[], const char *lockfile, const char *in, size_t in_len,
-	      struct ic_spawn_res *res);
-void ic_spawn_res_free(struct ic_spawn_res *res);
+int ic_spawn(struct ic_err *err, char *const argv[], const char *lockfile, const char *in,
+	     size_t in_len, struct ic_spawn_res *res) IC_HIDDEN;
+void ic_spawn_res_free(struct ic_spawn_res *res) IC_HIDDEN;
 
 #endif

@@ -13,16 +13,15 @@
 
 int ic_iptc_session_begin(struct ic_iptc_session *s, struct ic_ctx *cx)
 {
-	char err[IC_ERRMSG_MAX];
 	int fd;
 
 	memset(s, 0, sizeof(*s));
 	s->cx = cx;
 	s->f = ic_iptc_family_of(cx->proto);
 	s->lockfd = -1;
-	fd = ic_lock_acquire(cx->lockfile, cx->timeout_s, err, sizeof(err));
+	fd = ic_lock_acquire(cx->err, cx->lockfile, cx->timeout_s);
 	if (fd < 0)
-		return ic_error(cx, fd, "%s", err);
+		return fd;
 	s->lockfd = fd;
 	return 0;
 }
