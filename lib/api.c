@@ -28,7 +28,8 @@ static bool op_has_pos(enum ic_opcode c)
 
 static int check_op(struct ic_ctx *cx, const struct ic_op *op)
 {
-	bool whole_table = op->code == IC_OP_CLEAR_ALL || op->code == IC_OP_DELETE_ALL;
+	bool whole_table = op->code == IC_OP_CLEAR_ALL || op->code == IC_OP_DELETE_ALL ||
+			   (op->code == IC_OP_ZERO && !op->chain && !op->pos);
 	int rc = ic_check_table(cx, op->table);
 
 	if (!rc && !whole_table)
@@ -41,6 +42,8 @@ static int check_op(struct ic_ctx *cx, const struct ic_op *op)
 			     : ic_error(cx, IPTABLES_EINVAL, "NULL policy target");
 	if (!rc && op_has_spec(op->code))
 		rc = ic_check_spec(cx, op->spec);
+	if (!rc && op->code == IC_OP_ZERO && op->pos < 0)
+		rc = ic_param_error(cx, "Invalid rule number `%d'", op->pos);
 	if (!rc && op_has_pos(op->code) && op->pos < 1)
 		rc = ic_param_error(cx, "Invalid rule number `%d'", op->pos);
 	return rc;
@@ -294,6 +297,13 @@ IPTABLES_API int iptables_clear_all(iptables *h, const char *table)
 IPTABLES_API int iptables_delete_all(iptables *h, const char *table)
 {
 	return chain_op(h, IC_OP_DELETE_ALL, table, NULL, NULL);
+}
+
+IPTABLES_API int iptables_zero(iptables *h, const char *table, const char *chain, int pos)
+{
+	struct ic_op op = { .code = IC_OP_ZERO, .table = table, .chain = chain, .pos = pos };
+
+	return run_op(h, &op);
 }
 
 IPTABLES_API int iptables_change_policy(iptables *h, const char *table, const char *chain,

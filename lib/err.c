@@ -17,6 +17,7 @@ int ic_err_vset(struct ic_err *e, int code, const char *fmt, va_list ap)
 		e->msg[--len] = '\0';
 	e->code = code;
 	e->exit_status = 0;
+	e->param = false;
 	return code;
 }
 
@@ -55,14 +56,20 @@ void ic_err_restore(struct ic_err *e, const struct ic_err *saved)
 
 void ic_err_prefix(struct ic_err *e, const char *fmt, ...)
 {
-	char head[256], tail[IC_ERRMSG_MAX];
+	char tail[IC_ERRMSG_MAX];
+	size_t n, rest;
 	va_list ap;
 
 	if (!e)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
-	va_end(ap);
 	memcpy(tail, e->msg, sizeof(tail));
-	snprintf(e->msg, sizeof(e->msg), "%s%s", head, tail);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(e->msg);
+	rest = strnlen(tail, sizeof(tail) - 1);
+	if (rest > sizeof(e->msg) - 1 - n)
+		rest = sizeof(e->msg) - 1 - n;
+	memcpy(e->msg + n, tail, rest);
+	e->msg[n + rest] = '\0';
 }

@@ -36,6 +36,7 @@ struct commit {
 	bool *emitted;		/* did op i produce a line (for the decided ops) */
 	struct xmodel m;
 	struct ic_script x;
+	bool counters;		/* a policy line carries counters: run with --counters */
 };
 
 static bool spec_eq(const char *const *a, const char *const *b)
@@ -152,6 +153,24 @@ static int line(struct commit *c, size_t i, const char *cmd, const char *a1, con
 	return 0;
 }
 
+/* -P CHAIN TARGET; with counters ":CHAIN TARGET [p:b]", since both variants' restore set
+ * policy counters only from that line (iptables-nft ignores -P's -c). */
+static int policy_line(struct commit *c, size_t i)
+{
+	const struct ic_op *op = &c->ops[i];
+
+	if (!op->set_counters)
+		return line(c, i, "-P", op->chain, op->arg, false);
+	if (strpbrk(op->arg, " \t\"[]"))
+		return ic_error(c->cx, IPTABLES_EINVAL, "%s: Bad policy name.", ic_prog(c->cx));
+	c->emitted[i] = true;
+	c->counters = true;
+	if (ic_script_add_policy(&c->x, op->table, i, op->chain, op->arg,
+				 (unsigned long long)op->pcnt, (unsigned long long)op->bcnt))
+		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
+	return 0;
+}
+
 /* Decides whether op @i emits, and what. */
 static int plan_op(struct commit *c, size_t i)
 {
@@ -200,11 +219,15 @@ static int plan_op(struct commit *c, size_t i)
 		ex = line(c, i, "-F", op->chain, NULL, false);
 		return ex ? ex : line(c, i, "-X", op->chain, NULL, false);
 	case IC_OP_POLICY:
-		return line(c, i, "-P", op->chain, op->arg, false);
+		return policy_line(c, i);
 	case IC_OP_CLEAR_ALL:
 		return line(c, i, "-F", NULL, NULL, false);
 	case IC_OP_DELETE_ALL:
 		return line(c, i, "-X", NULL, NULL, false);
+	case IC_OP_FLUSH_CHAIN:
+		return line(c, i, "-F", op->chain, NULL, false);
+	case IC_OP_ZERO:
+		return line(c, i, "-Z", op->chain, op->pos ? num : NULL, false);
 	case IC_OP_CHECK:
 	case IC_OP_CHAIN_EXISTS:
 		return 0;
@@ -300,7 +323,7 @@ static int run_restore(struct commit *c)
 {
 	struct ic_spawn_res res;
 	char wait_s[16], *text, *rpath;
-	const char *argv[6];
+	const char *argv[7];
 	size_t len, i = 0;
 	int rc;
 
@@ -313,6 +336,8 @@ static int run_restore(struct commit *c)
 	}
 	argv[i++] = rpath;
 	argv[i++] = "--noflush";
+	if (c->counters)
+		argv[i++] = "--counters";
 	argv[i++] = "--wait";
 	if (c->cx->timeout_s > 0) {
 		snprintf(wait_s, sizeof(wait_s), "%d", c->cx->timeout_s);
