@@ -393,6 +393,67 @@ static int v_version(struct cli *c, char **a, int n)
 	return EXIT_SUCCESS;
 }
 
+/* save [--counters] [TABLE]: iptables-save text of one table, or of all of them. */
+static int v_save(struct cli *c, char **args, int n)
+{
+	const char *table = NULL;
+	unsigned flags = 0;
+	char *text = NULL;
+	int rc;
+
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(args[i], "--counters") || !strcmp(args[i], "-c"))
+			flags |= IPTABLES_SAVE_COUNTERS;
+		else if (!table)
+			table = args[i];
+		else
+			return usage_error(c, "unexpected '%s'", args[i]);
+	}
+	rc = iptables_save(c->h, table, flags, &text);
+	if (rc < 0)
+		return print_error(c, rc);
+	if (c->json) {
+		printf("{\"text\":");
+		json_str(text);
+		printf("}\n");
+	} else {
+		fputs(text, stdout);
+	}
+	free(text);
+	return EXIT_SUCCESS;
+}
+
+/* restore [--noflush] [--counters] < FILE: iptables-restore input, all tables or none. */
+static int v_restore(struct cli *c, char **args, int n)
+{
+	unsigned flags = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int ch, rc;
+
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(args[i], "--noflush") || !strcmp(args[i], "-n"))
+			flags |= IPTABLES_RESTORE_NOFLUSH;
+		else if (!strcmp(args[i], "--counters") || !strcmp(args[i], "-c"))
+			flags |= IPTABLES_RESTORE_COUNTERS;
+		else
+			return usage_error(c, "unexpected '%s'", args[i]);
+	}
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return print_error(c, IPTABLES_ENOMEM);
+	while ((ch = getchar()) != EOF)
+		fputc(ch, mem);
+	if (fclose(mem)) {
+		free(text);
+		return print_error(c, IPTABLES_ENOMEM);
+	}
+	rc = iptables_restore(c->h, text, flags);
+	free(text);
+	return done(c, rc);
+}
+
 static const struct verb verbs[] = {
 	{ "append", 1, -1, v_append, "append CHAIN RULESPEC..." },
 	{ "insert", 2, -1, v_insert, "insert CHAIN POS RULESPEC..." },
@@ -408,6 +469,8 @@ static const struct verb verbs[] = {
 	{ "clear", 1, 1, v_clear, "clear CHAIN" },
 	{ "delete-chain", 1, 1, v_delete_chain, "delete-chain CHAIN" },
 	{ "sync", 2, 2, v_sync, "sync CHAIN FILE" },
+	{ "save", 0, 2, v_save, "save [--counters] [TABLE]" },
+	{ "restore", 0, 2, v_restore, "restore [--noflush] [--counters] < FILE" },
 	{ "version", 0, 0, v_version, "version" },
 };
 

@@ -25,6 +25,16 @@ static int check_arg(struct ic_ctx *cx, enum ic_oparg kind, const char *arg)
 	return 0;
 }
 
+/* -Z [CHAIN [N]]: the chain is optional, a rule number needs one, 0 is the whole chain. */
+static int check_zero(struct ic_ctx *cx, const struct ic_op *op)
+{
+	if (op->chain)
+		return ic_check_chain(cx, op->chain);
+	if (op->pos < 0 || (op->pos && !op->chain))
+		return ic_param_error(cx, "Invalid rule number `%d'", op->pos);
+	return 0;
+}
+
 static int check_op(struct ic_ctx *cx, const struct ic_op *op)
 {
 	const struct ic_opinfo *info = ic_op_info(op->code);
@@ -36,6 +46,8 @@ static int check_op(struct ic_ctx *cx, const struct ic_op *op)
 		rc = check_arg(cx, info->arg, op->arg);
 	if (!rc && info->has_spec)
 		rc = ic_check_spec(cx, op->spec);
+	if (!rc && op->code == IC_OP_ZERO)
+		rc = check_zero(cx, op);
 	if (!rc && info->has_pos && op->pos < 1)
 		rc = ic_param_error(cx, "Invalid rule number `%d'", op->pos);
 	return rc;
@@ -289,6 +301,13 @@ IPTABLES_API int iptables_clear_all(iptables *h, const char *table)
 IPTABLES_API int iptables_delete_all(iptables *h, const char *table)
 {
 	return chain_op(h, IC_OP_DELETE_ALL, table, NULL, NULL);
+}
+
+IPTABLES_API int iptables_zero(iptables *h, const char *table, const char *chain, int pos)
+{
+	struct ic_op op = { .code = IC_OP_ZERO, .table = table, .chain = chain, .pos = pos };
+
+	return run_op(h, &op);
 }
 
 IPTABLES_API int iptables_change_policy(iptables *h, const char *table, const char *chain,

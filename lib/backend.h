@@ -28,6 +28,10 @@ struct ic_ctx {
 	void *state;			/* the backend's own */
 	/* the sink of the public call in progress (set by the core around every call) */
 	struct ic_err *err;
+	/* iptables_restore in progress: messages read as this program's ("iptables-restore")
+	 * at this input line; NULL / 0 otherwise */
+	const char *input_prog;
+	int input_line;
 };
 
 /* The open transaction's log, in call order: what reads inside a transaction must see. */
@@ -68,6 +72,12 @@ struct ic_backend {
 	/* Optional: check an op as it is logged; it may keep its parse in op->parsed,
 	 * allocated from @arena (lives until the transaction ends). */
 	int (*validate)(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena);
+	/* Optional: the tables that exist, in the order the variant's iptables-save prints
+	 * them (iptables_save with no table). */
+	int (*list_tables)(struct ic_ctx *cx, const struct ic_oplog *pending, struct ic_strv *out);
+	/* Optional: iptables-save text of @table (NULL: every table) without the two comment
+	 * lines, when the backend has a better way than composing it from list and stats. */
+	int (*save)(struct ic_ctx *cx, const char *table, bool counters, char **text);
 };
 
 /* registry.c: every backend, NULL-terminated, in AUTO's tie-break order. */

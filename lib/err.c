@@ -17,6 +17,7 @@ int ic_err_vset(struct ic_err *e, int code, const char *fmt, va_list ap)
 		e->msg[--len] = '\0';
 	e->code = code;
 	e->exit_status = 0;
+	e->param = false;
 	return code;
 }
 

@@ -10,6 +10,8 @@
 #define IC_ERR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #define IC_HIDDEN __attribute__((visibility("hidden")))
 #define IC_ERRMSG_MAX 1024
@@ -17,6 +19,9 @@
 struct ic_err {
 	int code;			/* 0 while nothing failed */
 	int exit_status;		/* exec backend: the binary's exit status, else 0 */
+	bool param;			/* iptables' PARAMETER_PROBLEM: a usage error */
+	size_t failed_op;		/* commit: 1 + the index in the log of the op that failed,
+					 * 0 when not known */
 	char msg[IC_ERRMSG_MAX];
 };
 

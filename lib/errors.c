@@ -74,9 +74,7 @@ static void errslot_record(struct iptables *h, const struct ic_err *e)
 
 void ic_call_begin(struct iptables *h, struct ic_err *e)
 {
-	e->code = 0;
-	e->exit_status = 0;
-	e->msg[0] = '\0';
+	memset(e, 0, sizeof(*e));
 	pthread_mutex_lock(&h->mu);
 	h->cx.err = e;
 }

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "iptables-c.h"
 #include "err.h"
@@ -41,6 +42,8 @@ enum ic_opcode {
 	IC_OP_POLICY,			/* arg = target */
 	IC_OP_CLEAR_ALL,		/* chain NULL */
 	IC_OP_DELETE_ALL,		/* chain NULL */
+	IC_OP_FLUSH_CHAIN,		/* -F CHAIN: an absent chain is ENOTFOUND */
+	IC_OP_ZERO,			/* -Z: chain NULL = the table, pos 0 = the whole chain */
 };
 
 /* True for opcodes that change the ruleset (and so join a transaction). */
@@ -75,6 +78,8 @@ struct ic_op {
 	const char *arg;		/* RENAME_CHAIN: new name; POLICY: target */
 	int pos;			/* 1-based; INSERT*, REPLACE, DELETE_NUM */
 	const char *const *spec;	/* NULL-terminated; rule opcodes only */
+	bool set_counters;		/* POLICY: also set the chain's counters to pcnt/bcnt */
+	uint64_t pcnt, bcnt;
 	void *parsed;			/* logged ops: the backend's parse of spec (txn arena) */
 };
 

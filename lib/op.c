@@ -30,9 +30,12 @@ static const struct ic_opinfo ops[] = {
 	[IC_OP_POLICY] = CHAIN("change_policy", "-P", true, IC_OPARG_TARGET),
 	[IC_OP_CLEAR_ALL] = TABLE("clear_all", "-F"),
 	[IC_OP_DELETE_ALL] = TABLE("delete_all", "-X"),
+	[IC_OP_FLUSH_CHAIN] = CHAIN("flush_chain", "-F", true, IC_OPARG_NONE),
+	/* chain and rule number are optional: checked on their own (api.c) */
+	[IC_OP_ZERO] = TABLE("zero", "-Z"),
 };
 
-_Static_assert(sizeof(ops) / sizeof(ops[0]) == IC_OP_DELETE_ALL + 1,
+_Static_assert(sizeof(ops) / sizeof(ops[0]) == IC_OP_ZERO + 1,
 	       "one row per enum ic_opcode");
 
 const struct ic_opinfo *ic_op_info(enum ic_opcode code)

@@ -46,7 +46,9 @@ static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *sr
 	p = ic_arena_alloc(&h->txn_arena, size);
 	if (!p)
 		return ic_err_nomem(h->cx.err, ic_prog(&h->cx));
-	*dst = (struct ic_op){ .code = src->code, .pos = src->pos };
+	*dst = (struct ic_op){ .code = src->code, .pos = src->pos,
+			       .set_counters = src->set_counters, .pcnt = src->pcnt,
+			       .bcnt = src->bcnt };
 	if (src->spec) {
 		spec = (const char **)p;
 		p += (words + 1) * sizeof(char *);

@@ -423,7 +423,7 @@ START_TEST(rename_in_txn)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *tsuite(void)
 {
 	Suite *s = suite_create("harden_exec");
 	TCase *tc = tcase_create("sigchld");
@@ -451,9 +451,4 @@ static Suite *suite(void)
 #endif
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int main(void)
-{
-	return trun(suite());
 }

@@ -66,6 +66,9 @@ int ic_exec_restore_diag(struct ic_ctx *cx, const struct ic_op *ops, size_t k,
 			  const bool *emitted, int code) IC_HIDDEN;
 int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n) IC_HIDDEN;
 
+/* exec_save.c: `<path>-save [-c] [-t table]` without its two comment lines. */
+int ic_exec_save(struct ic_ctx *cx, const char *table, bool counters, char **text) IC_HIDDEN;
+
 /* exec_snapshot.c: whole tables saved with `<path>-save -c -t T`, reloaded with
  * `<path>-restore -c --wait [N]` (replacing each table, counters included). */
 struct ic_exec_snap {

@@ -151,6 +151,35 @@ static int clear_and_delete(struct ic_ctx *cx, const struct ic_op *op)
 	return rc;
 }
 
+/* -P CHAIN TARGET; with counters through a restore run (see exec_restore.c). */
+static int policy(struct ic_ctx *cx, const struct ic_op *op)
+{
+	if (!op->set_counters)
+		return chain_cmd(cx, op, "-P", op->arg);
+	return ic_exec_commit(cx, op, 1);
+}
+
+/* -Z [CHAIN [N]]; iptables-nft zeroes nothing and says nothing past the last rule: refuse it
+ * as libiptc does. */
+static int zero(struct ic_ctx *cx, const struct ic_op *op)
+{
+	struct ic_strv lines = { 0 };
+	char num[16];
+	int rc;
+
+	if (op->pos) {
+		rc = ic_exec_list(cx, op->table, op->chain, false, &lines);
+		if (!rc && (size_t)op->pos >= lines.n)
+			rc = ic_error(cx, IPTABLES_ERANGE, "%s: Index of counter too big.",
+				      ic_prog(cx));
+		ic_strv_clear(&lines);
+		if (rc)
+			return rc;
+	}
+	snprintf(num, sizeof(num), "%d", op->pos);
+	return chain_cmd(cx, op, "-Z", op->pos ? num : NULL);
+}
+
 int ic_exec_apply(struct ic_ctx *cx, const struct ic_op *op)
 {
 	switch (op->code) {
@@ -187,11 +216,15 @@ int ic_exec_apply(struct ic_ctx *cx, const struct ic_op *op)
 	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		return clear_and_delete(cx, op);
 	case IC_OP_POLICY:
-		return chain_cmd(cx, op, "-P", op->arg);
+		return policy(cx, op);
 	case IC_OP_CLEAR_ALL:
 		return chain_cmd(cx, op, "-F", NULL);
 	case IC_OP_DELETE_ALL:
 		return chain_cmd(cx, op, "-X", NULL);
+	case IC_OP_FLUSH_CHAIN:
+		return chain_cmd(cx, op, "-F", NULL);
+	case IC_OP_ZERO:
+		return zero(cx, op);
 	}
 	return ic_error(cx, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 }

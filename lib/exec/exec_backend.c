@@ -135,4 +135,5 @@ const struct ic_backend ic_backend_exec = {
 	.stats = exec_stats,
 	.commit = exec_commit,
 	.validate = exec_validate,
+	.save = ic_exec_save,
 };

@@ -54,6 +54,7 @@ struct commit {
 	struct xmodel m;
 	struct run *runs;
 	size_t nruns, cap;
+	bool counters;		/* a policy line carries counters: run with --counters */
 };
 
 static bool spec_eq(const char *const *a, const char *const *b)
@@ -202,6 +203,28 @@ static int line(struct commit *c, size_t i, const char *cmd, const char *a1, con
 	return 0;
 }
 
+/* -P CHAIN TARGET; with counters ":CHAIN TARGET [p:b]", since both variants' restore set
+ * policy counters only from that line (iptables-nft ignores -P's -c). */
+static int policy_line(struct commit *c, size_t i)
+{
+	const struct ic_op *op = &c->ops[i];
+	struct run *r;
+
+	if (!op->set_counters)
+		return line(c, i, "-P", op->chain, op->arg, false);
+	if (strpbrk(op->arg, " \t\"[]"))
+		return ic_error(c->cx, IPTABLES_EINVAL, "%s: Bad policy name.", ic_prog(c->cx));
+	c->emitted[i] = true;
+	c->counters = true;
+	r = c->nruns ? &c->runs[c->nruns - 1] : NULL;
+	if (!r || r->op != NO_OP || r->closed)
+		r = new_run(c);
+	if (!r || ic_script_add_policy(&r->x, op->table, i, op->chain, op->arg,
+				       (unsigned long long)op->pcnt, (unsigned long long)op->bcnt))
+		return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
+	return 0;
+}
+
 /* Decides whether op @i emits, and what. */
 static int plan_op(struct commit *c, size_t i)
 {
@@ -250,11 +273,15 @@ static int plan_op(struct commit *c, size_t i)
 		ex = line(c, i, "-F", op->chain, NULL, false);
 		return ex ? ex : line(c, i, "-X", op->chain, NULL, false);
 	case IC_OP_POLICY:
-		return line(c, i, "-P", op->chain, op->arg, false);
+		return policy_line(c, i);
 	case IC_OP_CLEAR_ALL:
 		return line(c, i, "-F", NULL, NULL, false);
 	case IC_OP_DELETE_ALL:
 		return line(c, i, "-X", NULL, NULL, false);
+	case IC_OP_FLUSH_CHAIN:
+		return line(c, i, "-F", op->chain, NULL, false);
+	case IC_OP_ZERO:
+		return line(c, i, "-Z", op->chain, op->pos ? num : NULL, false);
 	case IC_OP_CHECK:
 	case IC_OP_CHAIN_EXISTS:
 		return 0;
@@ -351,7 +378,7 @@ static int run_restore(struct commit *c, const struct ic_script *x, size_t *fail
 {
 	struct ic_spawn_res res;
 	char wait_s[16], *text, *rpath;
-	const char *argv[6];
+	const char *argv[7];
 	size_t len, i = 0;
 	int rc;
 
@@ -365,6 +392,8 @@ static int run_restore(struct commit *c, const struct ic_script *x, size_t *fail
 	}
 	argv[i++] = rpath;
 	argv[i++] = "--noflush";
+	if (c->counters)
+		argv[i++] = "--counters";
 	argv[i++] = "--wait";
 	if (c->cx->timeout_s > 0) {
 		snprintf(wait_s, sizeof(wait_s), "%d", c->cx->timeout_s);

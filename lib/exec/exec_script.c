@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,20 @@ int ic_script_add(struct ic_script *x, const char *table, size_t op, const char 
 		return IPTABLES_ENOMEM;
 	s->buf[s->len++] = '\n';
 	s->buf[s->len] = '\0';
+	return 0;
+}
+
+int ic_script_add_policy(struct ic_script *x, const char *table, size_t op, const char *chain,
+			 const char *policy, unsigned long long pcnt, unsigned long long bcnt)
+{
+	struct ic_script_section *s = section(x, table);
+	int n;
+
+	if (!s || note_op(s, op) || reserve(s, strlen(chain) + strlen(policy) + 48))
+		return IPTABLES_ENOMEM;
+	n = snprintf(s->buf + s->len, s->cap - s->len, ":%s %s [%llu:%llu]\n", chain, policy,
+		     pcnt, bcnt);
+	s->len += (size_t)n;
 	return 0;
 }
 

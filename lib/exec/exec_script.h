@@ -35,6 +35,10 @@ int ic_script_add(struct ic_script *x, const char *table, size_t op, const char 
 	   const char *const *spec);
 /* Whether iptables-restore can read the command line of @words then @spec whole. */
 bool ic_script_fits(const char *const *words, const char *const *spec);
+/* Appends ":CHAIN POLICY [p:b]" (what iptables-restore --counters sets counters from; the
+ * words are names already checked to hold no blank). 0 or ENOMEM. */
+int ic_script_add_policy(struct ic_script *x, const char *table, size_t op, const char *chain,
+			 const char *policy, unsigned long long pcnt, unsigned long long bcnt);
 /* The whole text ("*table", lines, "COMMIT" per section); NULL on ENOMEM. */
 char *ic_script_text(const struct ic_script *x, size_t *len);
 /* Op index of script line @line (1-based), or (size_t)-1 for "*table" / COMMIT lines. */

@@ -472,4 +472,5 @@ const struct ic_backend ic_backend_libiptc = {
 	.stats = ic_iptc_stats,
 	.commit = ic_iptc_commit,
 	.validate = ic_iptc_validate,
+	.list_tables = ic_iptc_list_tables,
 };

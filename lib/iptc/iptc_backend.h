@@ -22,6 +22,7 @@ enum ic_iptc_fn {
 	IC_IPTC_FN_SET_POLICY,
 	IC_IPTC_FN_CREATE_CHAIN,
 	IC_IPTC_FN_COMMIT,
+	IC_IPTC_FN_ZERO_NUM,
 };
 
 /* Record what iptables-legacy prints when libiptc call @fn failed with @err (an errno), and
@@ -82,6 +83,10 @@ int ic_iptc_pristine_read(struct ic_iptc_session *s, struct ic_iptc_pristine *p)
  * table; returns 0 or the first failure's code, recorded as "table NAME: message". */
 int ic_iptc_pristine_restore(struct ic_iptc_session *s, const struct ic_iptc_pristine *p, size_t k) IC_HIDDEN;
 void ic_iptc_pristine_free(struct ic_iptc_session *s, struct ic_iptc_pristine *p) IC_HIDDEN;
+
+/* ---- the tables that exist (iptc_tables.c) ---- */
+int ic_iptc_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending,
+			struct ic_strv *out) IC_HIDDEN;
 
 /* ---- operations (iptc_ops.c) ---- */
 

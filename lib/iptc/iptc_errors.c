@@ -28,6 +28,7 @@ static const struct ic_iptc_msg ic_iptc_msgs[] = {
 	{ IC_IPTC_FN_INSERT, E2BIG, "Index of insertion too big" },
 	{ IC_IPTC_FN_REPLACE, E2BIG, "Index of replacement too big" },
 	{ IC_IPTC_FN_DELETE_NUM, E2BIG, "Index of deletion too big" },
+	{ IC_IPTC_FN_ZERO_NUM, E2BIG, "Index of counter too big" },
 	{ IC_IPTC_FN_DELETE_ENTRY, ENOENT, "Bad rule (does a matching rule exist in that chain?)" },
 	{ IC_IPTC_FN_SET_POLICY, ENOENT, "Bad built-in chain name" },
 	{ IC_IPTC_FN_SET_POLICY, EINVAL, "Bad policy name" },

@@ -84,6 +84,7 @@ IC_IPTC_WRAPPERS(ip6tc, struct ip6t_entry)
 	.rename_chain = P##_rename_chain,					\
 	.get_references = P##_get_references,					\
 	.read_counter = P##_read_counter,					\
+	.zero_counter = P##_zero_counter,					\
 	.strerror = P##_strerror,						\
 }
 

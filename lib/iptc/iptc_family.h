@@ -49,6 +49,7 @@ struct ic_iptc_family {
 	int (*get_references)(unsigned int *ref, const char *chain, struct xtc_handle *h);
 	struct xt_counters *(*read_counter)(const char *chain, unsigned int rulenum1,
 					    struct xtc_handle *h);
+	int (*zero_counter)(const char *chain, unsigned int rulenum1, struct xtc_handle *h);
 	const char *(*strerror)(int err);
 };
 

@@ -228,13 +228,14 @@ static int chain_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 	return 0;
 }
 
-static int chain_policy(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
-			const char *policy)
+static int chain_policy(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op)
 {
+	struct xt_counters cnt = { .pcnt = op->pcnt, .bcnt = op->bcnt };
+	const char *chain = op->chain, *policy = op->arg;
 	int rc;
 
 	errno = 0;
-	if (s->f->set_policy(chain, policy, NULL, t->xh))
+	if (s->f->set_policy(chain, policy, op->set_counters ? &cnt : NULL, t->xh))
 		return 0;
 	rc = ic_iptc_fail(s->cx, IC_IPTC_FN_SET_POLICY, errno, NULL);
 	/* "Bad built-in chain name" for a user chain: it exists, the request is wrong */
@@ -242,6 +243,28 @@ static int chain_policy(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 		rc = ic_error(s->cx, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
 			       ic_prog(s->cx));
 	return rc;
+}
+
+/* iptables -Z [CHAIN [N]]: counters of one rule, one chain, or every chain. */
+static int zero(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain, int pos)
+{
+	const char *c;
+
+	errno = 0;
+	if (pos) {
+		if (!s->f->zero_counter(chain, (unsigned int)pos, t->xh))
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_ZERO_NUM, errno, NULL);
+		return 0;
+	}
+	if (chain) {
+		if (!s->f->zero_entries(chain, t->xh))
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
+		return 0;
+	}
+	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh))
+		if (!s->f->zero_entries(c, t->xh))
+			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
+	return 0;
 }
 
 /* iptables -F without a chain: every chain, built-ins too. */
@@ -310,7 +333,11 @@ static int chain_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const st
 		rc = chain_flush(s, t, chain);
 		return rc ? rc : chain_delete(s, t, chain);
 	case IC_OP_POLICY:
-		return chain_policy(s, t, chain, op->arg);
+		return chain_policy(s, t, op);
+	case IC_OP_FLUSH_CHAIN:
+		return chain_flush(s, t, chain);
+	case IC_OP_ZERO:
+		return zero(s, t, chain, op->pos);
 	case IC_OP_CLEAR_ALL:
 		return table_flush(s, t);
 	case IC_OP_DELETE_ALL:
