@@ -61,18 +61,20 @@ static int param_error(struct plan *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int param_error(struct plan *p, int line, const char *fmt, ...)
 {
+	struct ic_ctx *cx = ctx(p);
+	const char *prog = cx->input_prog;
+	int saved = cx->input_line, rc;
 	char msg[IC_ERRMSG_MAX / 2];
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	rc = ic_error(ctx(p), IPTABLES_EINVAL,
-		      "%s v%s: %s\nError occurred at line: %d\n"
-		      "Try `%s -h' or '%s --help' for more information.",
-		      p->prog, p->vm, msg, line, p->prog, p->prog);
-	ctx(p)->err->param = true;
+	cx->input_prog = p->prog;
+	cx->input_line = line;
+	rc = ic_param_error(cx, "%s", msg);
+	cx->input_prog = prog;
+	cx->input_line = saved;
 	return rc;
 }
 

@@ -10,19 +10,27 @@
 
 #include "backend.h"
 
+/* Inside iptables_restore the program is iptables-restore's and the line is named, as
+ * iptables-restore prints its usage errors. */
 int ic_param_error(struct ic_ctx *cx, const char *fmt, ...)
 {
-	const char *prog = ic_prog(cx);
-	char msg[IC_ERRMSG_MAX / 2];
+	const char *prog = cx->input_prog ? cx->input_prog : ic_prog(cx);
+	char msg[IC_ERRMSG_MAX / 2], at[48] = "";
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return ic_error(cx, IPTABLES_EINVAL,
-			 "%s v%d.%d.%d (%s): %s\nTry `%s -h' or '%s --help' for more information.",
-			 prog, cx->ver_major, cx->ver_minor, cx->ver_patch,
-			 cx->mode[0] ? cx->mode : "legacy", msg, prog, prog);
+	if (cx->input_line)
+		snprintf(at, sizeof(at), "\nError occurred at line: %d", cx->input_line);
+	rc = ic_error(cx, IPTABLES_EINVAL,
+		      "%s v%d.%d.%d (%s): %s%s\nTry `%s -h' or '%s --help' for more information.",
+		      prog, cx->ver_major, cx->ver_minor, cx->ver_patch,
+		      cx->mode[0] ? cx->mode : "legacy", msg, at, prog, prog);
+	if (cx->err)
+		cx->err->param = true;
+	return rc;
 }
 
 int ic_check_word(struct ic_ctx *cx, const char *word)
