@@ -47,6 +47,10 @@ struct iptables_options {
 	int timeout_s;			/**< xtables lock wait: 0 = forever, >0 = seconds */
 	const char *path;		/**< exec backend binary; NULL = iptables / ip6tables */
 	const char *lockfile;		/**< NULL = $XTABLES_LOCKFILE, else /run/xtables.lock */
+	/** NULL = the caller's network namespace; else a namespace file (/run/netns/NAME,
+	 * /proc/PID/ns/net) every call on the handle acts in. The calling thread's own
+	 * namespace is never changed as the caller sees it. */
+	const char *netns;
 };
 
 /** One rule's counters and columns, like go-iptables' Stat. */
@@ -78,6 +82,7 @@ IPTABLES_API const char *iptables_strerror(int code);
 /**
  * Message of the last failure of a call on @p h made by the calling thread: what iptables
  * itself would have printed, without a trailing newline. Never NULL ("" before any failure).
+ * With @p h NULL: why the calling thread's last iptables_new() failed.
  */
 IPTABLES_API const char *iptables_errmsg(const iptables *h);
 /** Exec backend: exit status (1..4) of the binary for that failure, else 0. */
@@ -250,6 +255,22 @@ IPTABLES_API int iptables_get_policy(iptables *h, const char *table, const char 
  * extension parses it and prints it back; 0 if not; or a negative code.
  */
 IPTABLES_API int iptables_has_random_fully(iptables *h);
+
+/* Watching for changes. */
+
+/**
+ * A value that changes whenever @p table's chains, rules or policies change, by any writer
+ * (never for counters alone; it may also change for other tables' changes).
+ */
+IPTABLES_API int iptables_generation(iptables *h, const char *table, uint64_t *gen);
+
+/**
+ * Block until iptables_generation() would differ from @p since: 1 changed, 0 when
+ * @p timeout_ms passed first (< 0 waits forever), or a negative code. The handle stays
+ * usable from other threads meanwhile.
+ */
+IPTABLES_API int iptables_wait_change(iptables *h, const char *table, uint64_t since,
+				      int timeout_ms);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "core.h"
+#include "netns.h"
 #include "txn.h"
 
 static int check_arg(struct ic_ctx *cx, enum ic_oparg kind, const char *arg)
@@ -145,13 +148,19 @@ IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opt
 	h->cx.timeout_s = opts->timeout_s;
 	h->cx.lockfile = ic_resolve_lockfile(opts->lockfile);
 	h->cx.path = opts->path ? strdup(opts->path) : NULL;
+	h->cx.netns_fd = -1;
 	h->cx.err = &err;
 	if (!h->cx.lockfile || (opts->path && !h->cx.path))
-		rc = IPTABLES_ENOMEM;
-	else
+		rc = ic_err_nomem(&err, ic_prog(&h->cx));
+	else if (opts->netns && (rc = ic_netns_open(opts->netns, &err)) < 0)
+		;
+	else if (opts->netns)
+		h->cx.netns_fd = rc;
+	if (rc >= 0)
 		rc = open_backend(h, opts);
 	h->cx.err = NULL;
 	if (rc) {
+		ic_new_failed(&err);
 		h->be = NULL;
 		iptables_free(h);
 		return rc;
@@ -169,6 +178,8 @@ IPTABLES_API void iptables_free(iptables *h)
 		h->be->close(&h->cx);
 	free(h->cx.path);
 	free((char *)h->cx.lockfile);
+	if (h->cx.netns_fd >= 0)
+		close(h->cx.netns_fd);
 	ic_errslots_free(h);
 	pthread_mutex_destroy(&h->mu);
 	pthread_mutex_destroy(&h->err_mu);

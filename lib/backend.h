@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "internal.h"
@@ -22,6 +23,7 @@ struct ic_ctx {
 	int timeout_s;			/* xtables lock / --wait: 0 = forever */
 	char *path;			/* exec: opts.path, or the binary open() resolved */
 	const char *lockfile;		/* resolved xtables lock path */
+	int netns_fd;			/* opts.netns, or -1: the caller's (netns.h) */
 	/* set by the backend's open */
 	int ver_major, ver_minor, ver_patch;
 	char mode[16];			/* "legacy" / "nf_tables" */
@@ -78,6 +80,15 @@ struct ic_backend {
 	/* Optional: iptables-save text of @table (NULL: every table) without the two comment
 	 * lines, when the backend has a better way than composing it from list and stats. */
 	int (*save)(struct ic_ctx *cx, const char *table, bool counters, char **text);
+	/* Optional: a value that changes whenever @table's chains, rules or policies change,
+	 * never for counters alone (watch.c digests the listing when this is NULL). */
+	int (*generation)(struct ic_ctx *cx, const char *table, uint64_t *gen);
+	/* Optional: block until generation() differs from @since (1), or @timeout_ms passes
+	 * (0; < 0 waits forever), without polling (watch.c polls generation() when NULL).
+	 * Called without the handle's mutex, so other threads' calls go on: it may only read
+	 * cx's fixed fields, and reports through @err, not cx->err. */
+	int (*wait_change)(const struct ic_ctx *cx, const char *table, uint64_t since,
+			   int timeout_ms, struct ic_err *err);
 };
 
 /* registry.c: every backend, NULL-terminated, in AUTO's tie-break order. */

@@ -30,6 +30,8 @@ struct iptables {
 
 /* errors.c: drop every thread's last failure (iptables_free). */
 void ic_errslots_free(struct iptables *h) IC_HIDDEN;
+/* iptables_new failed on this thread: what iptables_errmsg(NULL) says until the next one. */
+void ic_new_failed(const struct ic_err *e) IC_HIDDEN;
 
 /* Every public call that reaches a backend runs between these: lock h->mu, point the
  * backend's sink at @e; then file @e when @rc is a failure, unlock, return @rc. */

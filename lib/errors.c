@@ -72,6 +72,14 @@ static void errslot_record(struct iptables *h, const struct ic_err *e)
 	pthread_mutex_unlock(&h->err_mu);
 }
 
+/* The last iptables_new failure of this thread: there is no handle to keep it in. */
+static __thread char new_error[IC_ERRMSG_MAX];
+
+void ic_new_failed(const struct ic_err *e)
+{
+	memcpy(new_error, e->msg, sizeof(new_error));
+}
+
 void ic_call_begin(struct iptables *h, struct ic_err *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -96,7 +104,7 @@ IPTABLES_API const char *iptables_errmsg(const iptables *ch)
 	struct ic_errslot *s;
 
 	if (!h)
-		return "invalid handle (NULL)";
+		return new_error[0] ? new_error : "invalid handle (NULL)";
 	pthread_mutex_lock(&h->err_mu);
 	s = slot_get(h, false);
 	pthread_mutex_unlock(&h->err_mu);

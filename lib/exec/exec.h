@@ -21,6 +21,10 @@ int ic_exec_fail_as(struct ic_ctx *cx, const struct ic_spawn_res *res, int code)
 int ic_exec_refuse_output(struct ic_ctx *cx, const struct ic_spawn_res *res) IC_HIDDEN;
 
 /* exec_run.c */
+/* ic_spawn in the handle's network namespace, with its lock file: every child the backend
+ * starts goes through here. */
+int ic_exec_spawn(struct ic_ctx *cx, char *const argv[], const char *in, size_t in_len,
+		  struct ic_spawn_res *res) IC_HIDDEN;
 /*
  * Runs `<cx->path> --wait [N] -t table args... spec...` (args and spec NULL-terminated, either
  * may be NULL). Returns 0 with the child finished (any status) in *res, or records a failure

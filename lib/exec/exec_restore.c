@@ -400,7 +400,7 @@ static int run_restore(struct commit *c, const struct ic_script *x, size_t *fail
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn(c->cx->err, (char *const *)argv, c->cx->lockfile, text, len, &res);
+	rc = ic_exec_spawn(c->cx, (char *const *)argv, text, len, &res);
 	free(text);
 	if (!rc && res.status) {
 		*failed_section = ic_script_line_section(x, failed_line(res.err));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "../netns.h"
 #include "spec_policy.h"
 
 static size_t count(const char *const *v)
@@ -27,6 +28,20 @@ static enum ic_opcode rule_code(const char *const *args)
 	if (!strcmp(cmd, "-C"))
 		return IC_OP_CHECK;
 	return IC_OP_APPEND;
+}
+
+int ic_exec_spawn(struct ic_ctx *cx, char *const argv[], const char *in, size_t in_len,
+		  struct ic_spawn_res *res)
+{
+	int rc, saved;
+
+	/* the child is cloned from this thread, and so is born in its namespace */
+	rc = ic_netns_enter(cx, &saved);
+	if (rc)
+		return rc;
+	rc = ic_spawn(cx->err, argv, cx->lockfile, in, in_len, res);
+	ic_netns_leave(saved);
+	return rc;
 }
 
 int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
@@ -71,7 +86,7 @@ int ic_exec_raw(struct ic_ctx *cx, const char *table, const char *const *args,
 	for (j = 0; spec && spec[j]; j++)
 		argv[i++] = spec[j];
 	argv[i] = NULL;
-	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, res);
+	rc = ic_exec_spawn(cx, (char *const *)argv, NULL, 0, res);
 	free(argv);
 	return rc;
 }

@@ -55,7 +55,7 @@ int ic_exec_save(struct ic_ctx *cx, const char *table, bool counters, char **tex
 		argv[n++] = table;
 	}
 	argv[n] = NULL;
-	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, &res);
+	rc = ic_exec_spawn(cx, (char *const *)argv, NULL, 0, &res);
 	if (rc) {
 		free(save);
 		return rc;

@@ -36,7 +36,7 @@ static int snap_one(struct ic_ctx *cx, const char *save, const char *table,
 	struct ic_spawn_res res;
 	int rc;
 
-	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, NULL, 0, &res);
+	rc = ic_exec_spawn(cx, (char *const *)argv, NULL, 0, &res);
 	if (rc)
 		return rc;
 	if (res.status) {
@@ -95,7 +95,7 @@ static int reload_one(struct ic_ctx *cx, const char *restore, const char *text, 
 		argv[i++] = wait_s;
 	}
 	argv[i] = NULL;
-	rc = ic_spawn(cx->err, (char *const *)argv, cx->lockfile, text, len, &res);
+	rc = ic_exec_spawn(cx, (char *const *)argv, text, len, &res);
 	if (rc)
 		return rc;
 	rc = res.status ? ic_exec_fail(cx, &res) : 0;

@@ -48,6 +48,9 @@ struct ic_iptc_session {
 
 /* Take the xtables lock for @h (its lockfile and timeout). Returns 0 or a status code. */
 int ic_iptc_session_begin(struct ic_iptc_session *s, struct ic_ctx *cx) IC_HIDDEN;
+/* iptc_init in the handle's network namespace (the socket stays there); errno as it left. */
+struct xtc_handle *ic_iptc_init(const struct ic_ctx *cx, const struct ic_iptc_family *f,
+			       const char *table) IC_HIDDEN;
 /* The table's libiptc handle, read from the kernel on first use in this session.
  * Returns 0, or IPTABLES_ENOTFOUND (no such table) and other codes with the error recorded. */
 int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct ic_iptc_table **out) IC_HIDDEN;

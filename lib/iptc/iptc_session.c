@@ -10,6 +10,7 @@
 
 #include "iptc_backend.h"
 #include "../lock.h"
+#include "../netns.h"
 
 int ic_iptc_session_begin(struct ic_iptc_session *s, struct ic_ctx *cx)
 {
@@ -58,6 +59,24 @@ static struct ic_iptc_table *table_add(struct ic_iptc_session *s, const char *ta
 	return nt;
 }
 
+struct xtc_handle *ic_iptc_init(const struct ic_ctx *cx, const struct ic_iptc_family *f,
+			       const char *table)
+{
+	struct xtc_handle *xh;
+	int saved, e;
+
+	if (ic_netns_enter(cx, &saved)) {
+		errno = EPERM;
+		return NULL;
+	}
+	errno = 0;
+	xh = f->init(table);
+	e = errno;
+	ic_netns_leave(saved);
+	errno = e;
+	return xh;
+}
+
 int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct ic_iptc_table **out)
 {
 	struct ic_iptc_table *t = table_find(s, table);
@@ -68,8 +87,7 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 		return ic_error(s->cx, IPTABLES_ENOMEM, "%s: Memory allocation problem.",
 				 ic_prog(s->cx));
 	if (!t->xh) {
-		errno = 0;
-		t->xh = s->f->init(table);
+		t->xh = ic_iptc_init(s->cx, s->f, table);
 		if (!t->xh)
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_INIT, errno, table);
 	}

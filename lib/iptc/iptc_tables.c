@@ -4,15 +4,21 @@
 #include <string.h>
 
 #include "iptc_backend.h"
+#include "../netns.h"
 
 int ic_iptc_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending, struct ic_strv *out)
 {
-	const char *path = cx->proto == IPTABLES_IPV6 ? "/proc/net/ip6_tables_names"
-						      : "/proc/net/ip_tables_names";
+	const char *path = cx->proto == IPTABLES_IPV6 ? "/proc/thread-self/net/ip6_tables_names"
+						      : "/proc/thread-self/net/ip_tables_names";
 	char name[64];
-	FILE *f = fopen(path, "re");
-	int rc = 0;
+	int rc, saved;
+	FILE *f;
 
+	rc = ic_netns_enter(cx, &saved);
+	if (rc)
+		return rc;
+	f = fopen(path, "re");	/* what this thread's namespace holds */
+	ic_netns_leave(saved);
 	if (!f)
 		return 0;	/* no legacy table loaded yet */
 	while (!rc && fgets(name, sizeof(name), f)) {

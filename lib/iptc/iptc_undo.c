@@ -36,8 +36,7 @@ int ic_iptc_pristine_read(struct ic_iptc_session *s, struct ic_iptc_pristine *p)
 	if (!p->xh)
 		return nomem(s->cx);
 	for (i = 0; i < s->n; i++) {
-		errno = 0;
-		p->xh[i] = s->f->init(s->tabs[i].name);
+		p->xh[i] = ic_iptc_init(s->cx, s->f, s->tabs[i].name);
 		if (!p->xh[i]) {
 			ic_iptc_pristine_free(s, p);
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_INIT, errno, s->tabs[i].name);

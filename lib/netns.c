@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+
+#include "netns.h"
+
+int ic_netns_open(const char *path, struct ic_err *err)
+{
+	int fd, type, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		return ic_err_set(err, e == ENOENT || e == ENOTDIR ? IPTABLES_ENOTFOUND
+				  : e == EACCES || e == EPERM ? IPTABLES_EPERM : IPTABLES_EINVAL,
+				  "network namespace `%s': %s", path, strerror(e));
+	}
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET) {
+		close(fd);
+		return ic_err_set(err, IPTABLES_EINVAL,
+				  "`%s' is not a network namespace file", path);
+	}
+	return fd;
+}
+
+int ic_netns_enter(const struct ic_ctx *cx, int *saved)
+{
+	int e;
+
+	*saved = -1;
+	if (cx->netns_fd < 0)
+		return 0;
+	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0) {
+		e = errno;
+		return ic_err_set(cx->err, IPTABLES_ESYS, "%s: cannot open this thread's network "
+				  "namespace: %s", ic_prog(cx), strerror(e));
+	}
+	if (setns(cx->netns_fd, CLONE_NEWNET) == 0)
+		return 0;
+	e = errno;
+	close(*saved);
+	*saved = -1;
+	return ic_err_set(cx->err, e == EPERM ? IPTABLES_EPERM : IPTABLES_ESYS,
+			  "%s: cannot enter the handle's network namespace: %s", ic_prog(cx),
+			  strerror(e));
+}
+
+void ic_netns_leave(int saved)
+{
+	if (saved < 0)
+		return;
+	/* going back to a namespace this thread was in cannot be refused */
+	(void)setns(saved, CLONE_NEWNET);
+	close(saved);
+}
