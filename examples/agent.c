@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A reconciling agent: every SECS seconds, make CHAIN hold exactly the rules of FILE (re-read
- * each round, so editing FILE is how you change the firewall), and log one line per round.
+ * A reconciling agent: make CHAIN hold exactly the rules of FILE (re-read each round, so
+ * editing FILE is how you change the firewall), and log one line per round. A round runs
+ * every SECS seconds, and at once when another program changes the table (a firewalld
+ * reload, an admin's `iptables -F`): iptables_wait_change() watches it between rounds.
  *
  *   agent [-4|-6] [-t TABLE] [-i SECS] [--backend B] [--path BIN] [--once] CHAIN FILE
  *
@@ -96,6 +98,34 @@ static void wait_round(unsigned int secs)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/*
+ * Wait for the next round: @secs, or less when the table changes under us. The wait is cut
+ * in short slices so a stop signal is seen promptly.
+ */
+static void wait_round_or_change(struct agent *a, unsigned int secs)
+{
+	long left = (long)secs * 1000;
+	uint64_t gen;
+	int rc;
+
+	if (iptables_generation(a->h, a->table, &gen) < 0) {
+		wait_round(secs);
+		return;
+	}
+	while (left > 0 && !stop_signal) {
+		rc = iptables_wait_change(a->h, a->table, gen, left < 250 ? (int)left : 250);
+		if (rc == 1) {
+			logline(stdout, "%s: changed by another program, reconciling", a->table);
+			return;
+		}
+		if (rc < 0) {
+			wait_round((unsigned int)((left + 999) / 1000));
+			return;
+		}
+		left -= 250;
+	}
+}
+
 static int install_handlers(void)
 {
 	struct sigaction sa;
@@ -115,7 +145,8 @@ static int usage(FILE *f, int status)
 	fputs("Usage: agent [-4|-6] [-t TABLE] [-i SECS] [--backend auto|libiptc|exec]"
 	      " [--path BIN] [--once] CHAIN FILE\n"
 	      "Keep CHAIN holding exactly the rules of FILE (one rulespec per line), checking every\n"
-	      "SECS seconds (default 10). --once: one round, then exit.\n", f);
+	      "SECS seconds (default 10) and whenever another program changes the table.\n"
+	      "--once: one round, then exit.\n", f);
 	return status;
 }
 
@@ -197,7 +228,7 @@ int main(int argc, char **argv)
 		interval);
 	while (!stop_signal) {
 		round_once(&a);
-		wait_round((unsigned int)interval);
+		wait_round_or_change(&a, (unsigned int)interval);
 	}
 	logline(stdout, "stopping on signal %d after %lu rounds", (int)stop_signal, a.rounds);
 	iptables_free(a.h);

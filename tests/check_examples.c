@@ -579,6 +579,32 @@ START_TEST(test_agent_signal)
 }
 END_TEST
 
+/* An admin's `iptables -F` of the agent's chain is repaired within a second, long before the
+ * next timed round. */
+START_TEST(test_agent_repairs_on_change)
+{
+	const struct tcfg *c = &tcfgs[_i];
+	char *f, *out, *b;
+	int st;
+
+	if (c->proto == IPTABLES_IPV6)
+		return;		/* rules3 holds IPv4 addresses; test_agent_ipv6 covers -6 */
+	b = agent_opts(c);
+	f = write_file(rules3);
+	st = tsh(&out, NULL, "%s %s -i 3600 AGW %s >%s.log 2>&1 & p=$!; sleep 1.5; "
+		 "%s -F AGW; sleep 1; %s -S AGW | grep -c '^-A'; kill -TERM $p; wait $p; "
+		 "cat %s.log; rm -f %s.log", IPTC_EX_AGENT, b, f, f, c->cli, c->cli, f, f);
+	ck_assert_int_eq(st, 0);
+	ck_assert_msg(!strncmp(out, "3\n", 2), "%s: the chain was not repaired:\n%s", c->name,
+		      out);
+	ck_contains(out, "changed by another program, reconciling", "agent watch");
+	free(out);
+	free(b);
+	unlink(f);
+	free(f);
+}
+END_TEST
+
 START_TEST(test_demo_minimal)
 {
 	char *out;
@@ -617,6 +643,7 @@ Suite *tsuite(void)
 	tcase_add_loop_test(agent, test_agent_once, 0, n);
 	tcase_add_test(agent, test_agent_ipv6);
 	tcase_add_test(agent, test_agent_signal);
+	tcase_add_loop_test(agent, test_agent_repairs_on_change, 0, n);
 	tcase_add_test(agent, test_demo_minimal);
 	suite_add_tcase(s, agent);
 	return s;
