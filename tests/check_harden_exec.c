@@ -523,6 +523,79 @@ START_TEST(failed_txn_waits_one_timeout)
 }
 END_TEST
 
+static char *stats_text(iptables *h, const char *chain)
+{
+	struct iptables_stat *st;
+	char *t = strdup(""), *n;
+	size_t k, cnt;
+
+	ck_rc(h, iptables_stats(h, "filter", chain, &st, &cnt), 0);
+	for (k = 0; k < cnt; k++) {
+		ck_assert(asprintf(&n, "%s[%s|%s|%s|%s|%s|%s|%s|%s]\n", t, st[k].target,
+				   st[k].protocol, st[k].opt, st[k].in, st[k].out, st[k].source,
+				   st[k].destination, st[k].options) > 0);
+		free(t);
+		t = n;
+	}
+	iptables_stats_free(st, cnt);
+	return t;
+}
+
+/*
+ * Another tool put a newline in a comment (iptables accepts one in argv): `-S` and `-L` then
+ * print the rule over two lines. The exec backend lists what the in-process one lists.
+ */
+START_TEST(comment_with_newline)
+{
+	const struct tcfg *c = exec_cfg(_i);
+	const struct tcfg *ref = c->proto == IPTABLES_IPV6 ? &tcfgs[1] : &tcfgs[0];
+	bool legacy = strstr(c->path, "legacy") != NULL;
+	char *rule, *want = NULL, *got, *line;
+	iptables *h, *r;
+
+	tns_enter();
+	ck_assert_int_eq(tsh(NULL, NULL, "%s -A INPUT -m comment --comment 'one\n"
+			     "-A INPUT -j DROP \\\"q\\\"\n# two' -j ACCEPT && "
+			     "%s -A INPUT -s %s -j DROP", c->cli, c->cli,
+			     c->proto == IPTABLES_IPV6 ? "::1" : "1.2.3.4"), 0);
+	h = topen(c);
+	ck_assert_uint_eq(trule_count(h, "INPUT"), 2);
+	rule = tcli(c, NULL, NULL, "-S INPUT 1");
+	ck_rc(h, iptables_list_by_id(h, "filter", "INPUT", 1, &line), 0);
+	ck_assert_str_eq(line, rule);
+	ck_assert_ptr_nonnull(strchr(line, '\n'));
+	free(line);
+	ck_rc(h, iptables_list_by_id(h, "filter", "INPUT", 2, &line), 0);
+	ck_assert_msg(!strncmp(line, "-A INPUT -s ", 12), "%s: rule 2: %s", c->name, line);
+	free(line);
+	got = stats_text(h, "INPUT");
+	if (legacy) {
+		/* the same kernel state through libiptc */
+		r = topen(ref);
+		want = tlist(r, "filter", "INPUT", false, NULL);
+		free(rule);
+		rule = tlist(h, "filter", "INPUT", false, NULL);
+		ck_assert_str_eq(rule, want);
+		free(want);
+		want = tlist(r, "filter", "INPUT", true, NULL);
+		free(rule);
+		rule = tlist(h, "filter", "INPUT", true, NULL);
+		ck_assert_str_eq(rule, want);
+		free(want);
+		want = stats_text(r, "INPUT");
+		ck_assert_str_eq(got, want);
+		iptables_free(r);
+	} else {
+		ck_assert_msg(strstr(got, "/* one -A INPUT -j DROP \\\"q\\\" # two */]\n"),
+			      "%s: stats:\n%s", c->name, got);
+	}
+	free(got);
+	free(want);
+	free(rule);
+	iptables_free(h);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("harden_exec");
@@ -541,6 +614,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, ttimeout(120));
 	tcase_add_loop_test(tc, double_dash_ends_spec, 0, N_EXEC);
 	tcase_add_loop_test(tc, spec_policy_exec, 0, N_EXEC);
+	tcase_add_loop_test(tc, comment_with_newline, 0, N_EXEC);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restore");
 	tcase_set_timeout(tc, ttimeout(240));
