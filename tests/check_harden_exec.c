@@ -171,6 +171,12 @@ static void assert_policy(const struct tcfg *c, bool exec)
 	ck_rc(h, iptables_delete_if_exists(h, "filter", "INPUT",
 					   IPTABLES_SPEC("-j", "ACCEPT", "-c", "5", "7")),
 	      IPTABLES_EINVAL);
+	ck_rc(h, iptables_append_unique(h, "filter", "INPUT",
+					IPTABLES_SPEC("-j", "ACCEPT", "-c", "5", "7")), IPTABLES_EINVAL);
+	ck_rc(h, iptables_begin(h), 0);
+	ck_rc(h, iptables_append_unique(h, "filter", "INPUT",
+					IPTABLES_SPEC("-j", "ACCEPT", "-c", "5", "7")), IPTABLES_EINVAL);
+	iptables_rollback(h);
 	ck_assert_uint_eq(trule_count(h, "INPUT"), 1);
 	/* the same letters as a free-text argument are just text */
 	ck_rc(h, iptables_append(h, "filter", "INPUT",
