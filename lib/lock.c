@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,4 +167,20 @@ void ic_lock_release(int fd)
 	flock(fd, LOCK_UN);
 	held_remove(fd);
 	close(fd);
+}
+
+int ic_lock_private(struct ic_err *err, char *path, size_t size)
+{
+	int fd = memfd_create("xtables-private-lock", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return ic_err_set(err, IPTABLES_ESYS, "Fatal: can't create a lock file: %s",
+				  strerror(errno));
+	snprintf(path, size, "/proc/%d/fd/%d", (int)getpid(), fd);
+	if (access(path, R_OK)) {
+		close(fd);
+		return ic_err_set(err, IPTABLES_ESYS, "Fatal: can't open lock file %s: %s", path,
+				  strerror(errno));
+	}
+	return fd;
 }

@@ -89,11 +89,22 @@ static bool is_free_text(const char *name, size_t len)
 	return false;
 }
 
+/* -c sets a new rule's counters; iptables refuses it with -C and -D, which the unique and
+ * if-exists ops run first (as go-iptables does). */
 static bool refused_with(char letter, enum ic_opcode code)
 {
 	if (letter != 'c')
 		return false;
-	return code == IC_OP_DELETE || code == IC_OP_DELETE_IF_EXISTS || code == IC_OP_CHECK;
+	switch (code) {
+	case IC_OP_DELETE:
+	case IC_OP_DELETE_IF_EXISTS:
+	case IC_OP_CHECK:
+	case IC_OP_APPEND_UNIQUE:
+	case IC_OP_INSERT_UNIQUE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static int refuse(struct ic_ctx *cx, const struct base_opt *o, const char *word)

@@ -5,7 +5,7 @@
  * a rule (-M/--modprobe runs a program as root; -w/-W override the handle's timeout; -v, -n,
  * -x, --line-numbers change what the binary prints; -h, -V print instead of acting; -t moves
  * the rule to another table) are refused, and so is -c where iptables refuses it (with -C
- * and -D).
+ * and -D, which the unique and if-exists ops run too).
  */
 #ifndef IC_SPEC_POLICY_H
 #define IC_SPEC_POLICY_H

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -170,6 +171,12 @@ static void assert_policy(const struct tcfg *c, bool exec)
 	ck_rc(h, iptables_delete_if_exists(h, "filter", "INPUT",
 					   IPTABLES_SPEC("-j", "ACCEPT", "-c", "5", "7")),
 	      IPTABLES_EINVAL);
+	ck_rc(h, iptables_append_unique(h, "filter", "INPUT",
+					IPTABLES_SPEC("-j", "ACCEPT", "-c", "5", "7")), IPTABLES_EINVAL);
+	ck_rc(h, iptables_begin(h), 0);
+	ck_rc(h, iptables_append_unique(h, "filter", "INPUT",
+					IPTABLES_SPEC("-j", "ACCEPT", "-c", "5", "7")), IPTABLES_EINVAL);
+	iptables_rollback(h);
 	ck_assert_uint_eq(trule_count(h, "INPUT"), 1);
 	/* the same letters as a free-text argument are just text */
 	ck_rc(h, iptables_append(h, "filter", "INPUT",
@@ -423,6 +430,178 @@ START_TEST(rename_in_txn)
 }
 END_TEST
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static iptables *open_path(const struct tcfg *c, const char *path, int timeout_s)
+{
+	struct iptables_options o = { .proto = c->proto, .backend = c->backend,
+				      .path = path ? path : c->path, .timeout_s = timeout_s };
+	iptables *h;
+
+	ck_assert_int_eq(iptables_new(&h, &o), 0);
+	return h;
+}
+
+/* A transaction over mangle then filter that the kernel refuses in filter. */
+static int failing_two_table_txn(iptables *h)
+{
+	ck_rc(h, iptables_begin(h), 0);
+	ck_rc(h, iptables_append(h, "mangle", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")), 0);
+	ck_rc(h, iptables_append(h, "filter", "INPUT",
+				 IPTABLES_SPEC("-m", "tcp", "--dport", "22", "-j", "ACCEPT")), 0);
+	return iptables_commit(h);
+}
+
+/*
+ * Another writer commits to mangle while our restore runs (the wrapper starts it, with the
+ * real lock file, just before the real restore): the put-back of our failed transaction must
+ * not wipe its rule.
+ */
+START_TEST(putback_keeps_other_writers)
+{
+	const struct tcfg *c = &tcfgs[EXEC_FIRST + _i];	/* legacy: the xtables lock */
+	char dir[] = "/tmp/ic-wrap-XXXXXX", *path, *out = NULL;
+	double deadline;
+	iptables *h;
+	int rc;
+
+	tns_enter();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(tsh(NULL, NULL,
+			     "printf '#!/bin/sh\nexec %s \"$@\"\n' > %s/ipt && "
+			     "printf '#!/bin/sh\nexec %s-save \"$@\"\n' > %s/ipt-save && "
+			     "printf '#!/bin/sh\nif [ \"$1\" = --noflush ]; then "
+			     "XTABLES_LOCKFILE=%s %s -w 10 -t mangle -A OUTPUT -j ACCEPT "
+			     "</dev/null >/dev/null 2>&1 & "
+			     "sleep 0.5; fi\nexec %s-restore \"$@\"\n' > %s/ipt-restore && "
+			     "chmod +x %s/ipt %s/ipt-save %s/ipt-restore", c->path, dir, c->path, dir,
+			     tns_lockfile(), c->path, c->path, dir, dir, dir, dir), 0);
+	ck_assert(asprintf(&path, "%s/ipt", dir) > 0);
+	h = open_path(c, path, 10);
+	rc = failing_two_table_txn(h);
+	ck_assert_msg(rc < 0, "%s: committed", c->name);
+	ck_assert_str_eq(tcli(c, NULL, NULL, "-t filter -S INPUT"), "-P INPUT ACCEPT");
+	/* the other writer's rule lands (now or once we let go of the lock) and stays */
+	for (deadline = now_s() + 10; now_s() < deadline; usleep(50000)) {
+		free(out);
+		out = tcli(c, NULL, NULL, "-t mangle -S");
+		if (strstr(out, "-A OUTPUT -j ACCEPT"))
+			break;
+	}
+	usleep(300000);
+	free(out);
+	out = tcli(c, NULL, NULL, "-t mangle -S");
+	ck_assert_msg(strstr(out, "-A OUTPUT -j ACCEPT") && !strstr(out, "-A INPUT"),
+		      "%s: mangle after the failed transaction:\n%s", c->name, out);
+	free(out);
+	iptables_free(h);
+	tsh(NULL, NULL, "rm -rf %s", dir);
+	free(path);
+}
+END_TEST
+
+/* The lock held by another app: one timeout, not one per table put back. */
+START_TEST(failed_txn_waits_one_timeout)
+{
+	const struct tcfg *c = &tcfgs[EXEC_FIRST + _i];
+	iptables *h;
+	double t;
+	int fd, rc;
+
+	tns_enter();
+	h = open_path(c, NULL, 1);
+	fd = open(tns_lockfile(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	t = now_s();
+	rc = failing_two_table_txn(h);
+	t = now_s() - t;
+	ck_assert_msg(rc == IPTABLES_ELOCK, "%s: rc %d (%s)", c->name, rc, iptables_errmsg(h));
+	ck_assert_msg(t < 1.8, "%s: the failed commit took %.1f s with a 1 s timeout", c->name, t);
+	close(fd);
+	iptables_free(h);
+}
+END_TEST
+
+static char *stats_text(iptables *h, const char *chain)
+{
+	struct iptables_stat *st;
+	char *t = strdup(""), *n;
+	size_t k, cnt;
+
+	ck_rc(h, iptables_stats(h, "filter", chain, &st, &cnt), 0);
+	for (k = 0; k < cnt; k++) {
+		ck_assert(asprintf(&n, "%s[%s|%s|%s|%s|%s|%s|%s|%s]\n", t, st[k].target,
+				   st[k].protocol, st[k].opt, st[k].in, st[k].out, st[k].source,
+				   st[k].destination, st[k].options) > 0);
+		free(t);
+		t = n;
+	}
+	iptables_stats_free(st, cnt);
+	return t;
+}
+
+/*
+ * Another tool put a newline in a comment (iptables accepts one in argv): `-S` and `-L` then
+ * print the rule over two lines. The exec backend lists what the in-process one lists.
+ */
+START_TEST(comment_with_newline)
+{
+	const struct tcfg *c = exec_cfg(_i);
+	const struct tcfg *ref = c->proto == IPTABLES_IPV6 ? &tcfgs[1] : &tcfgs[0];
+	bool legacy = strstr(c->path, "legacy") != NULL;
+	char *rule, *want = NULL, *got, *line;
+	iptables *h, *r;
+
+	tns_enter();
+	ck_assert_int_eq(tsh(NULL, NULL, "%s -A INPUT -m comment --comment 'one\n"
+			     "-A INPUT -j DROP \\\"q\\\"\n# two' -j ACCEPT && "
+			     "%s -A INPUT -s %s -j DROP", c->cli, c->cli,
+			     c->proto == IPTABLES_IPV6 ? "::1" : "1.2.3.4"), 0);
+	h = topen(c);
+	ck_assert_uint_eq(trule_count(h, "INPUT"), 2);
+	rule = tcli(c, NULL, NULL, "-S INPUT 1");
+	ck_rc(h, iptables_list_by_id(h, "filter", "INPUT", 1, &line), 0);
+	ck_assert_str_eq(line, rule);
+	ck_assert_ptr_nonnull(strchr(line, '\n'));
+	free(line);
+	ck_rc(h, iptables_list_by_id(h, "filter", "INPUT", 2, &line), 0);
+	ck_assert_msg(!strncmp(line, "-A INPUT -s ", 12), "%s: rule 2: %s", c->name, line);
+	free(line);
+	got = stats_text(h, "INPUT");
+	if (legacy) {
+		/* the same kernel state through libiptc */
+		r = topen(ref);
+		want = tlist(r, "filter", "INPUT", false, NULL);
+		free(rule);
+		rule = tlist(h, "filter", "INPUT", false, NULL);
+		ck_assert_str_eq(rule, want);
+		free(want);
+		want = tlist(r, "filter", "INPUT", true, NULL);
+		free(rule);
+		rule = tlist(h, "filter", "INPUT", true, NULL);
+		ck_assert_str_eq(rule, want);
+		free(want);
+		want = stats_text(r, "INPUT");
+		ck_assert_str_eq(got, want);
+		iptables_free(r);
+	} else {
+		ck_assert_msg(strstr(got, "/* one -A INPUT -j DROP \\\"q\\\" # two */]\n"),
+			      "%s: stats:\n%s", c->name, got);
+	}
+	free(got);
+	free(want);
+	free(rule);
+	iptables_free(h);
+}
+END_TEST
+
 Suite *tsuite(void)
 {
 	Suite *s = suite_create("harden_exec");
@@ -441,11 +620,14 @@ Suite *tsuite(void)
 	tcase_set_timeout(tc, ttimeout(120));
 	tcase_add_loop_test(tc, double_dash_ends_spec, 0, N_EXEC);
 	tcase_add_loop_test(tc, spec_policy_exec, 0, N_EXEC);
+	tcase_add_loop_test(tc, comment_with_newline, 0, N_EXEC);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restore");
 	tcase_set_timeout(tc, ttimeout(240));
 	tcase_add_loop_test(tc, long_rules_in_txn, 0, N_EXEC);
 	tcase_add_loop_test(tc, rename_in_txn, 0, N_EXEC);
+	tcase_add_loop_test(tc, putback_keeps_other_writers, 0, 2);
+	tcase_add_loop_test(tc, failed_txn_waits_one_timeout, 0, 2);
 #ifdef IC_CORE_SPEC_POLICY
 	tcase_add_loop_test(tc, spec_policy_libiptc, 0, EXEC_FIRST);
 #endif

@@ -37,6 +37,8 @@ int ic_exec_run(struct ic_ctx *cx, const char *table, const char *const *args,
 		 const char *const *spec, struct ic_spawn_res *res) IC_HIDDEN;
 /* Splits stdout into lines (no newline), skipping "#" comment lines nft adds. */
 int ic_exec_lines(const char *out, struct ic_strv *lines) IC_HIDDEN;
+/* Same for `-S` output, where a newline inside a quoted word does not end the line. */
+int ic_exec_save_lines(const char *out, struct ic_strv *lines) IC_HIDDEN;
 /* 1 when table/chain exists, 0 when not, < 0 on other failures (recorded). */
 int ic_exec_chain_exists(struct ic_ctx *cx, const char *table, const char *chain) IC_HIDDEN;
 

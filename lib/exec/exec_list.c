@@ -40,7 +40,7 @@ static int run_S(struct ic_ctx *cx, const char *table, const char *chain, bool c
 	rc = ic_exec_run(cx, table, args, NULL, &res);
 	if (rc)
 		return rc;
-	rc = ic_exec_lines(res.out, out);
+	rc = ic_exec_save_lines(res.out, out);
 	ic_spawn_res_free(&res);
 	for (k = 0; !rc && counters && k < out->n; k++)
 		rc = fix_counters(&out->v[k]);

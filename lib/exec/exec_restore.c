@@ -25,9 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exec_model.h"
 #include "exec_script.h"
+#include "lock.h"
 #include "vec.h"
 
 /*
@@ -538,7 +540,7 @@ out:
 	return rc;
 }
 
-int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
+static int commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 {
 	struct commit c = { .cx = cx, .ops = ops, .n = n, .m = { .cx = cx } };
 	size_t k;
@@ -559,5 +561,36 @@ int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 		ic_script_free(&c.runs[k].x);
 	free(c.runs);
 	free(c.emitted);
+	return rc;
+}
+
+/*
+ * Under iptables-legacy the whole commit, from the first query to the last put-back, holds
+ * the xtables lock, so no other writer's change can fall between our snapshot and a put-back,
+ * and a busy lock costs one timeout, before anything ran. The programs we run meanwhile lock
+ * a private file instead (the real one they would wait for, for ever). iptables-nft takes no
+ * lock: there a put-back can still undo a change made during the commit (README, limits).
+ */
+int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
+{
+	const char *lockfile = cx->lockfile;
+	char priv[64];
+	int lock, pfd, rc;
+
+	if (nft_mode(cx))
+		return commit(cx, ops, n);
+	lock = ic_lock_acquire(cx->err, cx->lockfile, cx->timeout_s);
+	if (lock < 0)
+		return lock;
+	pfd = ic_lock_private(cx->err, priv, sizeof(priv));
+	if (pfd < 0) {
+		ic_lock_release(lock);
+		return pfd;
+	}
+	cx->lockfile = priv;
+	rc = commit(cx, ops, n);
+	cx->lockfile = lockfile;
+	close(pfd);
+	ic_lock_release(lock);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Building an iptables command line and running it. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,43 @@ int ic_exec_run(struct ic_ctx *cx, const char *table, const char *const *args,
 	if (rc || res == &tmp)
 		ic_spawn_res_free(res);
 	return rc;
+}
+
+/*
+ * Where the -S line starting at @s ends: at a newline outside the double quotes
+ * xtables_save_string puts around a word (inside them '\\' escapes the next character), so a
+ * comment that holds a newline stays in its rule's line.
+ */
+static size_t save_line_len(const char *s)
+{
+	bool quoted = false;
+	size_t i;
+
+	for (i = 0; s[i] && (quoted || s[i] != '\n'); i++) {
+		if (quoted && s[i] == '\\' && s[i + 1])
+			i++;
+		else if (s[i] == '"')
+			quoted = !quoted;
+	}
+	return i;
+}
+
+int ic_exec_save_lines(const char *out, struct ic_strv *lines)
+{
+	const char *s = out;
+
+	while (*s) {
+		size_t l = save_line_len(s);
+		char *line;
+
+		if (*s != '#') {
+			line = strndup(s, l);
+			if (ic_strv_push_owned(lines, line))	/* frees line */
+				return IPTABLES_ENOMEM;
+		}
+		s += l + (s[l] ? 1 : 0);
+	}
+	return 0;
 }
 
 int ic_exec_lines(const char *out, struct ic_strv *lines)

@@ -10,21 +10,24 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec.h"
 
-/* Next blank-separated word of *p: start and length; 0 length at the end of the line. */
+/* Next whitespace-separated word of *p (a comment's newline separates words too): start and
+ * length; 0 length at the end. */
 static size_t word(const char **p, const char **start)
 {
 	const char *s = *p;
 	size_t n = 0;
 
-	while (*s == ' ' || *s == '\t')
+	while (*s && isspace((unsigned char)*s))
 		s++;
 	*start = s;
-	while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n')
+	while (s[n] && !isspace((unsigned char)s[n]))
 		n++;
 	*p = s + n;
 	return n;
@@ -146,6 +149,58 @@ static bool is_row(const char *l)
 	return word(&p, &w) && isdigit((unsigned char)*w);
 }
 
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s += strlen(what))
+		n++;
+	return n;
+}
+
+/* A row's comment ("/\* text *\/", printed as it is) left open at the end of its line. */
+static bool comment_open(const char *row)
+{
+	return count(row, "/* ") > count(row, " */");
+}
+
+/*
+ * The rule rows of `-L` output, one string each: a comment that holds a newline continues
+ * its row on the next lines, up to the line that closes it.
+ */
+static int rows_of(const char *out, struct ic_strv *rows)
+{
+	struct ic_strv lines = { 0 };
+	const char *s = out;
+	size_t i;
+	int rc = 0;
+
+	while (*s && !rc) {
+		const char *nl = strchr(s, '\n');
+		size_t l = nl ? (size_t)(nl - s) : strlen(s);
+
+		rc = ic_strv_push_owned(&lines, strndup(s, l));	/* frees it on failure */
+		s += l + (nl ? 1 : 0);
+	}
+	for (i = 0; !rc && i < lines.n; i++) {
+		char *row, *more;
+
+		if (!is_row(lines.v[i]))
+			continue;
+		row = strdup(lines.v[i]);
+		while (row && comment_open(row) && i + 1 < lines.n) {
+			more = NULL;
+			if (asprintf(&more, "%s\n%s", row, lines.v[++i]) < 0)
+				more = NULL;
+			free(row);
+			row = more;
+		}
+		rc = ic_strv_push_owned(rows, row);
+	}
+	ic_strv_clear(&lines);
+	return rc ? IPTABLES_ENOMEM : 0;
+}
+
 int ic_exec_stats(struct ic_ctx *cx, const char *table, const char *chain,
 		   struct ic_statv *out)
 {
@@ -159,13 +214,11 @@ int ic_exec_stats(struct ic_ctx *cx, const char *table, const char *chain,
 	rc = ic_exec_run(cx, table, args, NULL, &res);
 	if (rc)
 		return rc;
-	rc = ic_exec_lines(res.out, &lines);
+	rc = rows_of(res.out, &lines);
 	ic_spawn_res_free(&res);
 	if (rc)
 		return ic_error(cx, rc, "out of memory");
 	for (i = 0; !rc && i < lines.n; i++) {
-		if (!is_row(lines.v[i]))
-			continue;
 		st = ic_statv_add(out);
 		if (!st) {
 			rc = ic_error(cx, IPTABLES_ENOMEM, "out of memory");
