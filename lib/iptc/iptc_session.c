@@ -70,7 +70,7 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 				 ic_prog(s->cx));
 	if (!t->xh) {
 		errno = 0;
-		t->xh = s->f->init(table);
+		t->xh = s->f->ops->init(table);
 		if (!t->xh)
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_INIT, errno, table);
 	}
@@ -78,7 +78,9 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 	return 0;
 }
 
+#ifndef IC_NO_TEST_HOOKS
 void (*ic_test_before_commit)(const char *table);
+#endif
 
 int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
@@ -86,10 +88,12 @@ int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 
 	if (!t->xh)
 		return 0;
+#ifndef IC_NO_TEST_HOOKS
 	if (ic_test_before_commit)
 		ic_test_before_commit(t->name);
+#endif
 	errno = 0;
-	ok = s->f->commit(t->xh);
+	ok = s->f->ops->commit(t->xh);
 	err = errno;
 	ic_iptc_table_drop(s, t);
 	if (ok)
@@ -102,7 +106,7 @@ int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 void ic_iptc_table_drop(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
 	if (t->xh) {
-		s->f->free(t->xh);
+		s->f->ops->free(t->xh);
 		t->xh = NULL;
 	}
 }
