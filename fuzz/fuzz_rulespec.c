@@ -1,32 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: rulespec words -> parsed rule (or an error) -> `iptables -S` text,
- * through ic_canonical_rule, the parse-and-print path of the libxtables layer.
- * Input: byte 0 picks the family and table, the rest is split into words at '\n' / '\0'.
+ * libFuzzer target: rulespec words -> struct ic_rule (or an error) -> `iptables -S` text and
+ * the stats row, and through the libiptc encoder.
+ * Input: byte 0 picks the family, table and mode, the rest is split into words at '\n'.
  * Whatever the words, the parser must return (never exit), and free everything it took.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "xt/xt.h"
+#include "iptc/iptc_encode.h"
 
 #define MAX_WORDS 64
 
 static const char *const tables[] = { "filter", "nat", "mangle", "raw" };
 
+static void print_all(const struct ic_parse_req *req, const struct ic_rules *rs)
+{
+	struct iptables_stat row;
+	struct ic_err err;
+	char *line;
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		if (ic_xt_format_rule(req->nfproto, req->mode, req->chain, &rs->v[i], i & 1, &line,
+				      &err) == 0)
+			free(line);
+		if (ic_xt_format_stat(req->nfproto, req->mode, &rs->v[i], &row, &err) == 0)
+			iptables_stats_free(&row, 1);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *words[MAX_WORDS + 1];
-	struct ic_strv out = { 0 };
-	struct ic_err err = { 0 };
-	struct ic_ctx cx = { .mode = "legacy", .err = &err };
+	struct ic_parse_req req = { 0 };
+	struct ic_iptc_rule enc;
+	struct ic_rules rs;
+	struct ic_err err;
 	char *buf, *p;
 	size_t n = 0;
 
 	if (size < 1 || size > 4096)
 		return 0;
-	cx.proto = data[0] & 1 ? IPTABLES_IPV6 : IPTABLES_IPV4;
 	buf = malloc(size);
 	if (!buf)
 		return 0;
@@ -42,8 +59,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += len + 1;
 	}
 	words[n] = NULL;
-	ic_canonical_rule(&cx, tables[(data[0] >> 1) & 3], "FUZZ", words, &out);
-	ic_strv_clear(&out);
+	req.nfproto = data[0] & 1 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	req.table = tables[(data[0] >> 1) & 3];
+	req.mode = data[0] & 8 ? "nf_tables" : "legacy";
+	req.chain = "FUZZ";
+	req.spec = words;
+	if (ic_xt_parse(&req, &rs, &err) == 0) {
+		print_all(&req, &rs);
+		if (ic_iptc_encode(ic_iptc_family_of(req.nfproto == NFPROTO_IPV6 ? IPTABLES_IPV6
+										 : IPTABLES_IPV4),
+				   &rs, &enc, &err) == 0)
+			ic_iptc_rule_free(&enc);
+		ic_rules_free(&rs);
+	}
 	free(buf);
 	return 0;
 }

@@ -18,6 +18,7 @@
 struct planned {
 	struct ic_op op;
 	int line;
+	size_t logged;			/* 1 + its index in the transaction log, 0 if not there */
 };
 
 struct plan {
@@ -118,6 +119,10 @@ static int chain_line(struct plan *p, const char *table, const struct ic_rline *
 		return rc;
 	if ((p->flags & IPTABLES_RESTORE_COUNTERS) && !ic_rscript_counters(l->counters, &pc, &bc))
 		return param_error(p, l->line, "invalid policy counters for chain '%s'", l->name);
+	if ((!builtin || (strcmp(l->policy, "ACCEPT") && strcmp(l->policy, "DROP"))) &&
+	    !strcmp(ctx(p)->mode, "nf_tables"))
+		return ic_error(ctx(p), IPTABLES_EINVAL, "%s: line %d failed: %s.", p->prog, l->line,
+				builtin ? "Bad policy name" : "Bad built-in chain name");
 	if (!builtin || (strcmp(l->policy, "ACCEPT") && strcmp(l->policy, "DROP")))
 		return ic_error(ctx(p), IPTABLES_EINVAL, "%s v%s: Can't set policy `%s' on `%s' "
 				"line %d: %s", p->prog, p->vm, l->policy, l->name, l->line,
@@ -254,6 +259,9 @@ static int table_line(struct plan *p, const struct ic_rline *l)
 	if (!rc)
 		rc = p->h->be->list_chains(ctx(p), ic_txn_pending(p->h, &log), l->name, &chains);
 	ic_strv_clear(&chains);
+	if ((rc == IPTABLES_ENOTFOUND || rc == IPTABLES_EINVAL) && !strcmp(ctx(p)->mode, "nf_tables"))
+		return param_error(p, l->line, "%s: line %d table name '%s' invalid", p->prog,
+				   l->line, l->name);
 	if (rc == IPTABLES_ENOTFOUND || rc == IPTABLES_EINVAL)
 		return param_error(p, l->line, "%s: unable to initialize table '%s'", p->prog,
 				   l->name);
@@ -300,12 +308,26 @@ static int commit_failed(struct plan *p, int rc)
 {
 	struct ic_err *e = ctx(p)->err;
 	int line = p->commit_line;
+	bool del = false;
 
 	if (e->param)
 		return rc;
-	if (e->failed_op && e->failed_op <= p->n)
-		line = p->v[e->failed_op - 1].line;
-	return line_failed(p, IPTABLES_EINVAL, line);
+	for (size_t i = 0; e->failed_op && i < p->n; i++) {
+		if (p->v[i].logged != e->failed_op)
+			continue;
+		line = p->v[i].line;
+		del = p->v[i].op.code == IC_OP_DELETE;
+	}
+	if (strcmp(ctx(p)->mode, "nf_tables"))
+		return line_failed(p, IPTABLES_EINVAL, line);
+	/* iptables-nft-restore adds why, in nft_strerror()'s words */
+	return ic_error(ctx(p), IPTABLES_EINVAL, "%s: line %d failed: %s", p->prog, line,
+			rc == IPTABLES_ENOTFOUND && del
+				? "Bad rule (does a matching rule exist in that chain?)."
+			: rc == IPTABLES_ENOTFOUND ? "No chain/target/match by that name."
+			: rc == IPTABLES_EEXIST ? "File exists."
+			: rc == IPTABLES_EBUSY ? "Device or resource busy."
+			: "Invalid argument.");
 }
 
 /* Log every op; a predicate (-C, or -F's "does the chain exist") runs now on the pending
@@ -328,6 +350,7 @@ static int log_plan(struct plan *p)
 				rc = 0;
 			continue;
 		}
+		p->v[i].logged = h->txn_n + 1;
 		rc = ic_txn_add(h, op);
 		if (rc && !ctx(p)->err->param && !ctx(p)->err->msg[0])
 			rc = line_failed(p, rc, p->v[i].line);

@@ -71,6 +71,17 @@ static char *write_tmp(const char *text)
 	return path;
 }
 
+/* The rules, user chains and non-default policies of every table: what a failed restore
+ * must leave as it was (legacy tables the input named may come into being, empty). */
+static char *cli_rules(const struct tcfg *c)
+{
+	char *out;
+
+	ck_assert_int_eq(tsh(&out, NULL, "%s-save | grep -v -E '^(# [GC]|\\*|COMMIT$|"
+			     ":[A-Z]+ ACCEPT \\[0:0\\]$)'", c->cli), 0);
+	return out;
+}
+
 static char *cli_save(const struct tcfg *c, const char *args)
 {
 	char *out;
@@ -208,7 +219,7 @@ START_TEST(bad_input_changes_nothing)
 		"*nosuchtable\nCOMMIT\n",
 		"*filter\n-D INPUT -s 192.0.2.9 -j DROP\nCOMMIT\n",
 	};
-	static const int want_line[] = { 3, 5, 5, 4, 1, 2, 1, 2 };
+	static const int want_line[] = { 3, 5, 5, 3, 1, 2, 1, 2 };
 	const struct tcfg *c = &tcfgs[_i];
 
 	if (c->proto == IPTABLES_IPV6)
@@ -222,10 +233,10 @@ START_TEST(bad_input_changes_nothing)
 		tns_enter();
 		h = topen(c);
 		ck_rc(h, iptables_append(h, "filter", "OUTPUT", IPTABLES_SPEC("-j", "ACCEPT")), 0);
-		before = cli_save(c, "");
+		before = cli_rules(c);
 		ck_assert_int_eq(iptables_restore(h, bad[i], 0), IPTABLES_EINVAL);
 		msg = strdup(iptables_errmsg(h));
-		after = cli_save(c, "");
+		after = cli_rules(c);
 		ck_assert_msg(!strcmp(before, after), "%s input %zu changed the ruleset:\n%s\n%s",
 			      c->name, i, before, after);
 		/* the CLI reports the same line */
@@ -241,6 +252,9 @@ START_TEST(bad_input_changes_nothing)
 			snprintf(needle, sizeof(needle), "line: %d", want_line[i]);
 		ck_assert_msg(strstr(msg, needle), "%s input %zu: we said %s, cli %s", c->name, i,
 			      msg, err);
+		/* and in the same words */
+		ck_assert_msg(!strcmp(msg, tchomp(err)), "%s input %zu:\nwe said:\n%s\ncli said:\n%s",
+			      c->name, i, msg, err);
 		free(msg);
 		free(err);
 		unlink(path);

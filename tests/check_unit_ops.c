@@ -6,7 +6,7 @@
 #include "harness.h"
 #include "internal.h"
 
-#define N_OPS (IC_OP_DELETE_ALL + 1)
+#define N_OPS (IC_OP_ZERO + 1)
 
 /* What iptables itself calls each op, and what it takes. */
 static const struct {
@@ -35,6 +35,8 @@ static const struct {
 	{ IC_OP_POLICY, "change_policy", "-P", true, true, false, false, IC_OPARG_TARGET },
 	{ IC_OP_CLEAR_ALL, "clear_all", "-F", true, false, false, false, IC_OPARG_NONE },
 	{ IC_OP_DELETE_ALL, "delete_all", "-X", true, false, false, false, IC_OPARG_NONE },
+	{ IC_OP_FLUSH_CHAIN, "flush_chain", "-F", true, true, false, false, IC_OPARG_NONE },
+	{ IC_OP_ZERO, "zero", "-Z", true, false, false, false, IC_OPARG_NONE },
 };
 
 START_TEST(every_opcode_has_a_row)

@@ -372,7 +372,10 @@ static int restore_fail(struct commit *c, const struct ic_script *x, const struc
 	if (k != (size_t)-1 && (bare || ambiguous))
 		code = ic_exec_restore_diag(c->cx, c->ops, k, c->emitted, code);
 	free(msg);
-	return ic_exec_fail_as(c->cx, res, code);
+	code = ic_exec_fail_as(c->cx, res, code);
+	if (k != (size_t)-1)
+		c->cx->err->failed_op = k + 1;
+	return code;
 }
 
 /* Runs restore script @x; on failure, *failed_section is the section refused (or NO_OP). */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "iptc_backend.h"
+#include "iptc_encode.h"
 #include "../arena.h"
 #include "../xt/xt.h"
 
@@ -122,8 +123,10 @@ static int run_ops(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 		return rc;
 	for (i = 0; i < n; i++) {
 		rc = ic_iptc_op_apply(&s, &ops[i]);
-		if (rc < 0)
+		if (rc < 0) {
+			cx->err->failed_op = i + 1;
 			goto out;
+		}
 		result = rc;
 	}
 	rc = any_mutation(ops, n) ? commit_tables(&s, ops, n) : 0;
@@ -179,59 +182,30 @@ static int ic_iptc_commit(struct ic_ctx *cx, const struct ic_oplog *log)
 
 /* Checks done when an op is logged in a transaction: what iptables refuses before reading
  * the table. Jumps are resolved at commit, when the chains created earlier exist. */
-#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
-
 static bool uses_mask(enum ic_opcode code)
 {
 	return code != IC_OP_APPEND && code != IC_OP_INSERT && code != IC_OP_REPLACE;
 }
 
-/* A copy of @r in one block of the transaction's arena (entries are XT_ALIGNed sizes);
- * the delete/check mask only for the ops that compare rules. */
-static struct ic_xt_rule *pack_rule(struct ic_arena *arena, const struct ic_xt_rule *r, bool mask)
-{
-	size_t head = ALIGN8(sizeof(*r) + r->n * sizeof(void *));
-	struct ic_xt_rule *p = ic_arena_alloc(arena, head + (r->n + mask) * ALIGN8(r->size));
-	unsigned char *at;
-
-	if (!p)
-		return NULL;
-	*p = *r;
-	p->entries = (void **)(p + 1);
-	at = (unsigned char *)p + head;
-	for (size_t i = 0; i < r->n; i++, at += ALIGN8(r->size)) {
-		memcpy(at, r->entries[i], r->size);
-		p->entries[i] = at;
-	}
-	p->mask = NULL;
-	if (mask) {
-		p->mask = at;
-		memcpy(at, r->mask, r->size);
-	}
-	return p;
-}
-
-/* The parse is kept in the logged op, so commit does not parse the words a second time. */
+/* The parse is kept in the logged op, packed in the transaction's arena (the delete/check
+ * mask only for the ops that compare rules), so commit does not parse the words again. */
 static int ic_iptc_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena)
 {
-	char err[IC_XT_ERRBUF];
-	struct ic_xt_rule r;
+	struct ic_iptc_rule r;
 	int rc;
 
 	if (op->code == IC_OP_NEW_CHAIN)
 		return ic_iptc_chain_name_check(cx, op->chain);
 	if (!op->spec)
 		return 0;
-	err[0] = '\0';
-	rc = ic_xt_parse_rule_chain(ic_iptc_family_of(cx->proto), op->table, op->chain, op->spec, NULL,
-				 &r, err, sizeof(err));
+	rc = ic_iptc_rule_parse(cx, op, NULL, &r);
 	if (rc)
-		return ic_error(cx, rc, "%s", err[0] ? err : "cannot parse the rulespec");
+		return rc;
 	if (op->code == IC_OP_REPLACE && r.n != 1)
 		rc = ic_param_error(cx, "Replacement rule does not specify a unique address");
-	else if (!(op->parsed = pack_rule(arena, &r, uses_mask(op->code))))
-		rc = ic_error(cx, IPTABLES_ENOMEM, "out of memory");
-	ic_xt_rule_free(&r);
+	else if (!(op->parsed = ic_iptc_rule_pack(arena, &r, uses_mask(op->code))))
+		rc = ic_err_nomem(cx->err, ic_prog(cx));
+	ic_iptc_rule_free(&r);
 	return rc;
 }
 
@@ -250,11 +224,11 @@ static int chain_names(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 	const char *c;
 
 	if (chain) {
-		if (!s->f->is_chain(chain, t->xh))
+		if (!s->f->ops->is_chain(chain, t->xh))
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, ENOENT, NULL);
 		return ic_strv_push(names, chain) ? nomem(s->cx) : 0;
 	}
-	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh))
+	for (c = s->f->ops->first_chain(t->xh); c; c = s->f->ops->next_chain(t->xh))
 		if (ic_strv_push(names, c))
 			return nomem(s->cx);
 	return 0;
@@ -291,10 +265,10 @@ static int chain_header(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 	char *line;
 	int len;
 
-	if (!s->f->builtin(chain, t->xh)) {
+	if (!s->f->ops->builtin(chain, t->xh)) {
 		len = asprintf(&line, "-N %s", chain);
 	} else {
-		pol = s->f->get_policy(chain, &cnt, t->xh);
+		pol = s->f->ops->get_policy(chain, &cnt, t->xh);
 		if (counters)
 			len = asprintf(&line, "-P %s %s -c %llu %llu", chain, pol ? pol : "",
 				       (unsigned long long)cnt.pcnt,
@@ -310,17 +284,20 @@ static int chain_header(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 static int chain_rules(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
 		       bool counters, struct ic_strv *out)
 {
-	char err[IC_XT_ERRBUF];
 	const void *e;
+	struct ic_rule r;
 	char *line;
 	int rc;
 
 	for (e = s->f->first_rule(chain, t->xh); e; e = s->f->next_rule(e, t->xh)) {
-		line = NULL;
-		err[0] = '\0';
-		rc = ic_xt_format_rule(s->f, t->xh, chain, e, counters, &line, err, sizeof(err));
+		rc = ic_iptc_decode(s->f, t->xh, e, &r, s->cx->err);
 		if (rc)
-			return ic_error(s->cx, rc, "%s", err[0] ? err : "cannot print a rule");
+			return rc;
+		rc = ic_xt_format_rule(s->f->xt->nfproto, s->cx->mode, chain, &r, counters,
+				       &line, s->cx->err);
+		ic_rule_free(&r);
+		if (rc)
+			return rc;
 		if (ic_strv_push_owned(out, line))
 			return nomem(s->cx);
 	}
@@ -372,8 +349,8 @@ static int ic_iptc_stats(struct ic_ctx *cx, const struct ic_oplog *pending, cons
 {
 	struct ic_strv names = { 0 };
 	struct iptables_stat *row;
-	char err[IC_XT_ERRBUF];
 	struct ic_iptc_session s;
+	struct ic_rule r;
 	struct ic_iptc_table *t;
 	const void *e;
 	int rc;
@@ -389,10 +366,11 @@ static int ic_iptc_stats(struct ic_ctx *cx, const struct ic_oplog *pending, cons
 			rc = nomem(cx);
 			break;
 		}
-		err[0] = '\0';
-		rc = ic_xt_format_stat(s.f, t->xh, e, row, err, sizeof(err));
+		rc = ic_iptc_decode(s.f, t->xh, e, &r, cx->err);
 		if (rc)
-			rc = ic_error(cx, rc, "%s", err[0] ? err : "cannot read a rule");
+			break;
+		rc = ic_xt_format_stat(s.f->xt->nfproto, cx->mode, &r, row, cx->err);
+		ic_rule_free(&r);
 	}
 	ic_iptc_session_end(&s);
 	ic_strv_clear(&names);
@@ -421,13 +399,13 @@ static void ic_iptc_close(struct ic_ctx *cx)
 static bool usable(enum iptables_proto proto)
 {
 	const struct ic_iptc_family *f = ic_iptc_family_of(proto);
-	char err[IC_XT_ERRBUF];
+	struct ic_err err = { 0 };
 	struct xtc_handle *xh;
 
 	errno = 0;
-	xh = f->init("filter");
+	xh = f->ops->init("filter");
 	if (xh) {
-		f->free(xh);
+		f->ops->free(xh);
 	} else {
 		switch (errno) {
 		case ENOENT:
@@ -441,10 +419,7 @@ static bool usable(enum iptables_proto proto)
 			break;
 		}
 	}
-	if (ic_xt_enter(f->nfproto, err, sizeof(err)))
-		return false;
-	ic_xt_leave();
-	return true;
+	return ic_xt_usable(f->xt->nfproto, &err) == 0;
 }
 
 /* The system's iptables is the legacy variant -> what it uses; no iptables at all -> legacy

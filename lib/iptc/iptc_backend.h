@@ -60,9 +60,12 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 /* How many times a commit refused with EAGAIN is redone from a fresh read. */
 #define IC_IPTC_MAX_RETRIES 10
 int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t) IC_HIDDEN;
+#ifndef IC_NO_TEST_HOOKS
 /* Test-only fault injection (tests link the static library): called right before each
- * kernel commit, e.g. to change the table without the lock and provoke EAGAIN. */
+ * kernel commit, e.g. to change the table without the lock and provoke EAGAIN. Release
+ * builds leave it out with -DIC_NO_TEST_HOOKS. */
 extern void (*ic_test_before_commit)(const char *table) IC_HIDDEN;
+#endif
 /* Free the handle of @t without committing (it is read again on next ic_iptc_session_table). */
 void ic_iptc_table_drop(struct ic_iptc_session *s, struct ic_iptc_table *t) IC_HIDDEN;
 /* Free every handle without committing, keep the lock. */
@@ -96,6 +99,11 @@ int ic_iptc_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending,
 /* Apply @op to its table's handle in @s (reading the table first if needed); no commit.
  * Returns 0, 1/0 for predicates, or a negative status code with the error recorded. */
 int ic_iptc_op_apply(struct ic_iptc_session *s, const struct ic_op *op) IC_HIDDEN;
+struct ic_iptc_rule;
+/* Parse @op's words for the libiptc backend and encode them: with @xh, jumps are checked
+ * against that table's chains; without, a non-extension target is taken as a chain. */
+int ic_iptc_rule_parse(struct ic_ctx *cx, const struct ic_op *op, struct xtc_handle *xh,
+		       struct ic_iptc_rule *r) IC_HIDDEN;
 /* iptables -N's name check: a chain may not be named like a target. */
 int ic_iptc_chain_name_check(struct ic_ctx *cx, const char *chain) IC_HIDDEN;
 

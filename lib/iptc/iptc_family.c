@@ -5,7 +5,6 @@
  */
 #include <libiptc/libiptc.h>
 #include <libiptc/libip6tc.h>
-#include <linux/netfilter/x_tables.h>
 
 #include "iptc_family.h"
 
@@ -55,38 +54,28 @@ static int P##_w_delete_entry(const char *chain, const void *e,		\
 IC_IPTC_WRAPPERS(iptc, struct ipt_entry)
 IC_IPTC_WRAPPERS(ip6tc, struct ip6t_entry)
 
-#define IC_IPTC_FAMILY(P, NF, PROG, E) {						\
-	.nfproto = NF,								\
-	.prog = PROG,								\
-	.entry_size = sizeof(E),						\
-	.init = P##_init,							\
-	.free = P##_free,							\
-	.commit = P##_commit,							\
-	.first_chain = P##_first_chain,						\
-	.next_chain = P##_next_chain,						\
+#define IC_IPTC_FAMILY(P, XT) {							\
+	.ops = &P##_ops,							\
+	.xt = &XT,								\
 	.first_rule = P##_w_first_rule,						\
 	.next_rule = P##_w_next_rule,						\
 	.get_target = P##_w_get_target,						\
-	.builtin = P##_builtin,							\
-	.is_chain = P##_is_chain,						\
-	.get_policy = P##_get_policy,						\
-	.set_policy = P##_set_policy,						\
 	.insert_entry = P##_w_insert_entry,					\
 	.replace_entry = P##_w_replace_entry,					\
 	.append_entry = P##_w_append_entry,					\
 	.check_entry = P##_w_check_entry,					\
 	.delete_entry = P##_w_delete_entry,					\
 	.delete_num_entry = P##_delete_num_entry,				\
-	.flush_entries = P##_flush_entries,					\
-	.zero_entries = P##_zero_entries,					\
-	.create_chain = P##_create_chain,					\
 	.delete_chain = P##_delete_chain,					\
 	.rename_chain = P##_rename_chain,					\
-	.get_references = P##_get_references,					\
-	.read_counter = P##_read_counter,					\
+	.zero_entries = P##_zero_entries,					\
 	.zero_counter = P##_zero_counter,					\
-	.strerror = P##_strerror,						\
 }
 
-const struct ic_iptc_family ic_iptc_ipv4 = IC_IPTC_FAMILY(iptc, NFPROTO_IPV4, "iptables", struct ipt_entry);
-const struct ic_iptc_family ic_iptc_ipv6 = IC_IPTC_FAMILY(ip6tc, NFPROTO_IPV6, "ip6tables", struct ip6t_entry);
+static const struct ic_iptc_family ic_iptc_ipv4 = IC_IPTC_FAMILY(iptc, ic_xt_ipv4);
+static const struct ic_iptc_family ic_iptc_ipv6 = IC_IPTC_FAMILY(ip6tc, ic_xt_ipv6);
+
+const struct ic_iptc_family *ic_iptc_family_of(enum iptables_proto p)
+{
+	return p == IPTABLES_IPV6 ? &ic_iptc_ipv6 : &ic_iptc_ipv4;
+}

@@ -7,9 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xtables.h>
 
 #include "iptc_backend.h"
+#include "iptc_encode.h"
 #include "../xt/xt.h"
 
 static bool is_verdict(const char *name)
@@ -20,42 +20,61 @@ static bool is_verdict(const char *name)
 
 /* A parse made when the op was logged (without a table) holds unless it jumps to a chain
  * that does not exist here: then parse again against the table, for iptables' message. */
-static struct ic_xt_rule *cached_parse(struct ic_iptc_session *s, struct ic_iptc_table *t,
-				    const struct ic_op *op)
+static struct ic_iptc_rule *cached_parse(struct ic_iptc_session *s, struct ic_iptc_table *t,
+					 const struct ic_op *op)
 {
-	struct ic_xt_rule *r = op->parsed;
+	struct ic_iptc_rule *r = op->parsed;
 
 	if (!r || r->n == 0)
 		return NULL;
-	if (r->target_is_chain && r->jumpto[0] && !is_verdict(r->jumpto) &&
-	    !s->f->is_chain(r->jumpto, t->xh))
+	if (r->standard && r->jumpto[0] && !is_verdict(r->jumpto) &&
+	    !s->f->ops->is_chain(r->jumpto, t->xh))
 		return NULL;
 	return r;
 }
 
-static int rule_parse(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op,
-		      struct ic_xt_rule *r)
+struct chain_query {
+	const struct ic_iptc_family *f;
+	struct xtc_handle *xh;
+};
+
+static bool chain_exists(void *arg, const char *chain)
 {
-	char err[IC_XT_ERRBUF];
+	const struct chain_query *q = arg;
+
+	return q->f->ops->is_chain(chain, q->xh);
+}
+
+int ic_iptc_rule_parse(struct ic_ctx *cx, const struct ic_op *op, struct xtc_handle *xh,
+		       struct ic_iptc_rule *r)
+{
+	const struct ic_iptc_family *f = ic_iptc_family_of(cx->proto);
+	struct chain_query q = { .f = f, .xh = xh };
+	const struct ic_parse_req req = {
+		.nfproto = f->xt->nfproto, .mode = cx->mode, .table = op->table,
+		.chain = op->chain, .spec = op->spec,
+		.chain_exists = xh ? chain_exists : NULL, .arg = &q,
+		.prog = cx->input_prog, .line = cx->input_line,
+	};
+	struct ic_rules rs;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	err[0] = '\0';
-	rc = ic_xt_parse_rule_chain(s->f, op->table, op->chain, op->spec, t->xh, r, err,
-				 sizeof(err));
+	rc = ic_xt_parse(&req, &rs, cx->err);
 	if (rc)
-		return ic_error(s->cx, rc, "%s", err[0] ? err : "cannot parse the rulespec");
-	if (r->n == 0) {
-		ic_xt_rule_free(r);
-		return ic_error(s->cx, IPTABLES_EINVAL, "cannot parse the rulespec");
-	}
-	return 0;
+		return rc;
+	if (rs.n == 0)
+		rc = ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
+	else
+		rc = ic_iptc_encode(f, &rs, r, cx->err);
+	ic_rules_free(&rs);
+	return rc;
 }
 
 /* 1 when every entry of @r is in @chain, 0 when one is not or the chain is absent
  * (iptables -C: all of the address combinations must match). */
 static int rule_present(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
-			struct ic_xt_rule *r)
+			struct ic_iptc_rule *r)
 {
 	size_t i;
 
@@ -71,7 +90,7 @@ static int rule_present(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 }
 
 static int rule_append(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
-		       struct ic_xt_rule *r)
+		       struct ic_iptc_rule *r)
 {
 	size_t i;
 
@@ -86,7 +105,7 @@ static int rule_append(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 /* Like iptables -I: every entry goes in at the same position, so several addresses end up
  * in reverse order (`-I INPUT 1 -s A,B` lists B before A). */
 static int rule_insert(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain, int pos,
-		       struct ic_xt_rule *r)
+		       struct ic_iptc_rule *r)
 {
 	size_t i;
 
@@ -99,7 +118,7 @@ static int rule_insert(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 }
 
 static int rule_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,
-		       struct ic_xt_rule *r)
+		       struct ic_iptc_rule *r)
 {
 	size_t i;
 
@@ -112,7 +131,7 @@ static int rule_delete(struct ic_iptc_session *s, struct ic_iptc_table *t, const
 }
 
 static int rule_replace(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op,
-			struct ic_xt_rule *r)
+			struct ic_iptc_rule *r)
 {
 	if (r->n != 1)
 		return ic_param_error(s->cx, "Replacement rule does not specify a unique address");
@@ -124,11 +143,11 @@ static int rule_replace(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 
 static int rule_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const struct ic_op *op)
 {
-	struct ic_xt_rule own, *r = cached_parse(s, t, op);
+	struct ic_iptc_rule own, *r = cached_parse(s, t, op);
 	int rc;
 
 	if (!r) {
-		rc = rule_parse(s, t, op, &own);
+		rc = ic_iptc_rule_parse(s->cx, op, t->xh, &own);
 		if (rc)
 			return rc;
 		r = &own;
@@ -169,32 +188,20 @@ static int rule_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const str
 		break;
 	}
 	if (r == &own)
-		ic_xt_rule_free(&own);
+		ic_iptc_rule_free(&own);
 	if (rc > 0 && op->code != IC_OP_CHECK)
 		rc = 0;
 	return rc;
 }
 
-/* 1 when the name in @arg is a target's name; runs under ic_xt_enter, in a trap. */
-static int is_target_name(void *arg)
-{
-	return xtables_find_target(arg, XTF_TRY_LOAD) != NULL;
-}
-
 /* iptables' assert_valid_chain_name(): -N refuses the name of a target (ACCEPT, LOG, ...). */
 int ic_iptc_chain_name_check(struct ic_ctx *cx, const char *chain)
 {
-	char err[IC_XT_ERRBUF];
-	int rc;
+	int rc = ic_xt_is_target(ic_iptc_family_of(cx->proto)->xt->nfproto, cx->mode, chain,
+				 cx->err);
 
-	err[0] = '\0';
-	rc = ic_xt_enter(ic_iptc_family_of(cx->proto)->nfproto, err, sizeof(err));
-	if (rc)
-		return ic_error(cx, rc, "%s", err);
-	rc = ic_xt_trap_call(is_target_name, (void *)chain, err, sizeof(err));
-	ic_xt_leave();
 	if (rc < 0)
-		return ic_error(cx, rc, "%s", err[0] ? err : "cannot look up target names");
+		return rc;
 	if (rc)
 		return ic_param_error(cx, "chain name may not clash with target name");
 	return 0;
@@ -207,7 +214,7 @@ static int chain_create(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 	if (rc)
 		return rc;
 	errno = 0;
-	if (!s->f->create_chain(chain, t->xh))
+	if (!s->f->ops->create_chain(chain, t->xh))
 		return ic_iptc_fail(s->cx, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
 	return 0;
 }
@@ -215,7 +222,7 @@ static int chain_create(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 static int chain_flush(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain)
 {
 	errno = 0;
-	if (!s->f->flush_entries(chain, t->xh))
+	if (!s->f->ops->flush_entries(chain, t->xh))
 		return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	return 0;
 }
@@ -235,11 +242,11 @@ static int chain_policy(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 	int rc;
 
 	errno = 0;
-	if (s->f->set_policy(chain, policy, op->set_counters ? &cnt : NULL, t->xh))
+	if (s->f->ops->set_policy(chain, policy, op->set_counters ? &cnt : NULL, t->xh))
 		return 0;
 	rc = ic_iptc_fail(s->cx, IC_IPTC_FN_SET_POLICY, errno, NULL);
 	/* "Bad built-in chain name" for a user chain: it exists, the request is wrong */
-	if (rc == IPTABLES_ENOTFOUND && s->f->is_chain(chain, t->xh))
+	if (rc == IPTABLES_ENOTFOUND && s->f->ops->is_chain(chain, t->xh))
 		rc = ic_error(s->cx, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
 			       ic_prog(s->cx));
 	return rc;
@@ -261,7 +268,7 @@ static int zero(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 		return 0;
 	}
-	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh))
+	for (c = s->f->ops->first_chain(t->xh); c; c = s->f->ops->next_chain(t->xh))
 		if (!s->f->zero_entries(c, t->xh))
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	return 0;
@@ -273,7 +280,7 @@ static int table_flush(struct ic_iptc_session *s, struct ic_iptc_table *t)
 	const char *c;
 	int rc;
 
-	for (c = s->f->first_chain(t->xh); c; c = s->f->next_chain(t->xh)) {
+	for (c = s->f->ops->first_chain(t->xh); c; c = s->f->ops->next_chain(t->xh)) {
 		rc = chain_flush(s, t, c);
 		if (rc)
 			return rc;
@@ -290,8 +297,8 @@ static int table_delete_chains(struct ic_iptc_session *s, struct ic_iptc_table *
 	size_t i;
 	int rc = 0;
 
-	for (c = s->f->first_chain(t->xh); c && !rc; c = s->f->next_chain(t->xh))
-		if (!s->f->builtin(c, t->xh))
+	for (c = s->f->ops->first_chain(t->xh); c && !rc; c = s->f->ops->next_chain(t->xh))
+		if (!s->f->ops->builtin(c, t->xh))
 			rc = ic_strv_push(&names, c);
 	if (rc)
 		rc = ic_error(s->cx, rc, "%s: Memory allocation problem.", ic_prog(s->cx));
@@ -313,11 +320,11 @@ static int chain_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const st
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_DELETE_NUM, errno, NULL);
 		return 0;
 	case IC_OP_CHAIN_EXISTS:
-		return s->f->is_chain(chain, t->xh) ? 1 : 0;
+		return s->f->ops->is_chain(chain, t->xh) ? 1 : 0;
 	case IC_OP_NEW_CHAIN:
 		return chain_create(s, t, chain);
 	case IC_OP_CLEAR_CHAIN:
-		if (s->f->is_chain(chain, t->xh))
+		if (s->f->ops->is_chain(chain, t->xh))
 			return chain_flush(s, t, chain);
 		return chain_create(s, t, chain);
 	case IC_OP_DELETE_CHAIN:
@@ -328,7 +335,7 @@ static int chain_op(struct ic_iptc_session *s, struct ic_iptc_table *t, const st
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 		return 0;
 	case IC_OP_CLEAR_AND_DELETE_CHAIN:
-		if (!s->f->is_chain(chain, t->xh))
+		if (!s->f->ops->is_chain(chain, t->xh))
 			return 0;
 		rc = chain_flush(s, t, chain);
 		return rc ? rc : chain_delete(s, t, chain);

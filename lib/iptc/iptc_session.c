@@ -70,7 +70,7 @@ struct xtc_handle *ic_iptc_init(const struct ic_ctx *cx, const struct ic_iptc_fa
 		return NULL;
 	}
 	errno = 0;
-	xh = f->init(table);
+	xh = f->ops->init(table);
 	e = errno;
 	ic_netns_leave(saved);
 	errno = e;
@@ -95,7 +95,9 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 	return 0;
 }
 
+#ifndef IC_NO_TEST_HOOKS
 void (*ic_test_before_commit)(const char *table);
+#endif
 
 int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
@@ -103,10 +105,12 @@ int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 
 	if (!t->xh)
 		return 0;
+#ifndef IC_NO_TEST_HOOKS
 	if (ic_test_before_commit)
 		ic_test_before_commit(t->name);
+#endif
 	errno = 0;
-	ok = s->f->commit(t->xh);
+	ok = s->f->ops->commit(t->xh);
 	err = errno;
 	ic_iptc_table_drop(s, t);
 	if (ok)
@@ -119,7 +123,7 @@ int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 void ic_iptc_table_drop(struct ic_iptc_session *s, struct ic_iptc_table *t)
 {
 	if (t->xh) {
-		s->f->free(t->xh);
+		s->f->ops->free(t->xh);
 		t->xh = NULL;
 	}
 }

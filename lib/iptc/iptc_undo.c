@@ -17,9 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libiptc/libiptc.h>
-#include <libiptc/libip6tc.h>
-
 #include "iptc_backend.h"
 
 static int nomem(struct ic_ctx *cx)
@@ -52,7 +49,7 @@ void ic_iptc_pristine_free(struct ic_iptc_session *s, struct ic_iptc_pristine *p
 
 	for (i = 0; i < p->n; i++)
 		if (p->xh[i])
-			s->f->free(p->xh[i]);
+			s->f->ops->free(p->xh[i]);
 	free(p->xh);
 	p->xh = NULL;
 	p->n = 0;
@@ -62,29 +59,22 @@ static int chain_list(struct ic_iptc_session *s, struct xtc_handle *xh, struct i
 {
 	const char *c;
 
-	for (c = s->f->first_chain(xh); c; c = s->f->next_chain(xh))
+	for (c = s->f->ops->first_chain(xh); c; c = s->f->ops->next_chain(xh))
 		if (ic_strv_push(out, c))
 			return nomem(s->cx);
 	return 0;
 }
 
-/* The target of entry @e (either family): fixed layout after the family header. */
+/* The target of entry @e (either family): where the head's target_offset says. */
 static struct xt_entry_target *entry_target(const struct ic_iptc_family *f, void *e)
 {
-	unsigned int off;
-
-	if (f->nfproto == NFPROTO_IPV6)
-		off = ((struct ip6t_entry *)e)->target_offset;
-	else
-		off = ((struct ipt_entry *)e)->target_offset;
-	return (struct xt_entry_target *)((char *)e + off);
+	return (struct xt_entry_target *)((char *)e +
+					  ic_xt_head_u16(e, f->xt->head.target_offset));
 }
 
 static unsigned int entry_size(const struct ic_iptc_family *f, const void *e)
 {
-	if (f->nfproto == NFPROTO_IPV6)
-		return ((const struct ip6t_entry *)e)->next_offset;
-	return ((const struct ipt_entry *)e)->next_offset;
+	return ic_xt_head_u16(e, f->xt->head.next_offset);
 }
 
 /*
@@ -129,12 +119,12 @@ static int clear_current(struct ic_iptc_session *s, struct xtc_handle *old, stru
 	rc = chain_list(s, xh, &cur);
 	for (i = 0; !rc && i < cur.n; i++) {
 		errno = 0;
-		if (!s->f->flush_entries(cur.v[i], xh))
+		if (!s->f->ops->flush_entries(cur.v[i], xh))
 			rc = ic_iptc_fail(s->cx, IC_IPTC_FN_OTHER, errno, NULL);
 	}
 	for (i = 0; !rc && i < cur.n; i++) {
 		c = cur.v[i];
-		if (s->f->builtin(c, xh) || s->f->is_chain(c, old))
+		if (s->f->ops->builtin(c, xh) || s->f->ops->is_chain(c, old))
 			continue;
 		errno = 0;
 		if (!s->f->delete_chain(c, xh))
@@ -155,12 +145,12 @@ static int chains_restore(struct ic_iptc_session *s, struct xtc_handle *old, str
 	for (i = 0; i < want->n; i++) {
 		c = want->v[i];
 		errno = 0;
-		if (s->f->builtin(c, old)) {
+		if (s->f->ops->builtin(c, old)) {
 			memset(&cnt, 0, sizeof(cnt));
-			pol = s->f->get_policy(c, &cnt, old);
-			if (pol && !s->f->set_policy(c, pol, &cnt, xh))
+			pol = s->f->ops->get_policy(c, &cnt, old);
+			if (pol && !s->f->ops->set_policy(c, pol, &cnt, xh))
 				return ic_iptc_fail(s->cx, IC_IPTC_FN_SET_POLICY, errno, NULL);
-		} else if (!s->f->is_chain(c, xh) && !s->f->create_chain(c, xh)) {
+		} else if (!s->f->ops->is_chain(c, xh) && !s->f->ops->create_chain(c, xh)) {
 			return ic_iptc_fail(s->cx, IC_IPTC_FN_CREATE_CHAIN, errno, NULL);
 		}
 	}

@@ -1,107 +1,112 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The libxtables layer: rulespec words -> kernel entries, kernel entries -> text.
+ * The libxtables layer, as the backends see it: rulespec words -> struct ic_rule (the
+ * parser), struct ic_rule -> text (the `-S` printer and the `-L -n -v -x` row), and the few
+ * extension facts a backend needs to encode or decode rules. No libiptc type in here: a
+ * backend encodes struct ic_rule into its own form (lib/iptc/iptc_encode.c, lib/nft/).
  *
- * libxtables is process-global (afinfo, extension option tables, per-extension flags,
- * getopt state) and reports errors through exit_err. Everything here runs under one global
- * mutex taken by ic_xt_enter() and released by ic_xt_leave(); ic_xt_enter() also switches libxtables
- * to the requested family. Errors raised inside libxtables are trapped (longjmp) and come
- * back as IPTABLES_EINVAL with iptables' message in the caller's buffer.
+ * libxtables is process-global and reports errors by calling exit_err. Every function here
+ * enters it through one door (ic_xt_run, xt_state.c) that takes a process-wide mutex, switches
+ * libxtables to the requested family, words its messages for @mode, arms the trap that turns
+ * exit_err into an error value, and captures what extensions print. So these functions are
+ * thread-safe, never print and never exit; errors come back in @err with iptables' wording
+ * ("iptables v1.8.9 (legacy): ..." or "(nf_tables)" after @mode).
+ *
+ * @nfproto is NFPROTO_IPV4 or NFPROTO_IPV6; @mode is "legacy" or "nf_tables" (NULL: "legacy").
+ * None of them may be called from inside another (from a chain_exists callback, say):
+ * the mutex is not recursive.
  */
 #ifndef IC_XT_H
 #define IC_XT_H
 
 #include <stdbool.h>
-#include <stdio.h>
-#include <libiptc/xtcshared.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "../backend.h"
-#include "../iptc/iptc_family.h"
+#include "iptables-c.h"
+#include "xt_rule.h"
+#include <linux/netfilter.h>	/* NFPROTO_* */
 
-#define IC_XT_ERRBUF 1024
+/* "Does @chain exist in the table being written?" (for -j/-g to a user chain). */
+typedef bool ic_chain_exists_fn(void *arg, const char *chain);
 
-/* ---- global state (xt_global.c) ---- */
+/* libxtables' compat_rev hook: may revision @rev of extension @name (@opt: the getsockopt
+ * IPT_SO_GET_REVISION_MATCH/TARGET value) be used? 1 yes, 0 no. */
+typedef int ic_compat_rev_fn(const char *name, uint8_t rev, int opt);
 
-/* While the lock is held, stderr is pointed at a sink that discards what libxtables and the
- * extensions print there (warnings, notices), so the library never writes to stderr.
- *
- * Lock the global mutex, initialise libxtables once, switch it to @nfproto
- * (NFPROTO_IPV4 / NFPROTO_IPV6), making every extension of that family findable even if it
- * was first loaded under the other family. Returns 0 or IPTABLES_EUNSUPPORTED/ENOMEM with a
- * message in @err. Calls nest? No: never call ic_xt_enter twice on one thread. */
-int ic_xt_enter(int nfproto, char *err, size_t errlen) IC_HIDDEN;
-void ic_xt_leave(void) IC_HIDDEN;
+struct ic_parse_req {
+	uint8_t nfproto;
+	const char *mode;		/* "legacy" / "nf_tables": used in messages */
+	const char *table;
+	const char *chain;		/* may be NULL: then no chain checks (-i with OUTPUT...) */
+	const char *const *spec;	/* NULL-terminated words after `iptables -A CHAIN` */
+	/* NULL: a target that is neither a verdict nor a loadable extension is taken as a
+	 * chain (no "Couldn't load target"). Called inside the libxtables mutex. */
+	ic_chain_exists_fn *chain_exists;
+	void *arg;			/* for chain_exists */
+	/* NULL: libxtables' default (ask x_tables by getsockopt, as iptables-legacy);
+	 * the nft backend passes its nft_compat query. */
+	ic_compat_rev_fn *compat_rev;
+	/* iptables_restore: messages read as this program's ("iptables-restore") and name
+	 * this input line; NULL / 0 otherwise */
+	const char *prog;
+	int line;
+};
+
+/*
+ * Parse req->spec as iptables 1.8.9's `iptables -A CHAIN <spec>` does (do_parse,
+ * command_default, the target choice of do_command4/6). Several -s/-d addresses give several
+ * rules in @out (the cartesian product, in iptables' order). A target that is a user chain
+ * (or a verdict) comes back with target == NULL and jumpto set; an extension target with its
+ * blob. Returns 0, or IPTABLES_EINVAL / IPTABLES_ENOMEM / IPTABLES_EUNSUPPORTED with
+ * iptables' message in @err (e.g. "iptables v1.8.9 (legacy): unknown option \"--foo\"\n
+ * Try `iptables -h' or 'iptables --help' for more information."); @out is empty then.
+ * Beyond iptables: -h/--help/-V are errors (iptables would print and exit 0), -t must
+ * name req->table, -M is ignored, -w/-W/-v are accepted and ignored.
+ */
+int ic_xt_parse(const struct ic_parse_req *req, struct ic_rules *out, struct ic_err *err)
+	IC_HIDDEN;
+
+/*
+ * The `-A CHAIN ...` line `iptables -S` prints for @r (with @counters, as `iptables -v -S`:
+ * "... -c PKTS BYTES" before the target). @r is a parsed rule or one a backend decoded from
+ * the kernel; for a decoded jump to a user chain, target is NULL and jumpto the chain.
+ * Returns 0 and a malloc'd line without newline in *line, or an error in @err.
+ */
+int ic_xt_format_rule(uint8_t nfproto, const char *mode, const char *chain,
+		      const struct ic_rule *r, bool counters, char **line, struct ic_err *err)
+	IC_HIDDEN;
+
+/* The row of iptables_stats for @r: the columns of `iptables -L CHAIN -n -v -x`, with
+ * source/destination in CIDR form ("!" prefixed when inverted), target = r->jumpto.
+ * Returns 0 with every string of *row malloc'd, or an error in @err and *row zeroed. */
+int ic_xt_format_stat(uint8_t nfproto, const char *mode, const struct ic_rule *r,
+		      struct iptables_stat *row, struct ic_err *err) IC_HIDDEN;
+
+/* A fresh match blob for extension @name at its highest usable revision, with the
+ * extension's init run: what iptables-nft's nft_create_match does before turning native
+ * expressions back into a match. Returns 0 with *out filled (blob malloc'd), or
+ * IPTABLES_ENOTFOUND ("Couldn't load match `NAME'") / other codes in @err. */
+int ic_xt_match_new(uint8_t nfproto, const char *name, struct ic_match *out,
+		    struct ic_err *err) IC_HIDDEN;
+
+/* For decoding a kernel blob of extension @name (a target when @target) at @revision:
+ * *size = the extension's data size (XT_ALIGNed, what follows struct xt_entry_match /
+ * xt_entry_target), *userspacesize = the data bytes -C/-D compare. IPTABLES_ENOTFOUND
+ * ("Can't find library for match `NAME'") when libxtables has no such extension/revision. */
+int ic_xt_ext_sizes(uint8_t nfproto, bool target, const char *name, uint8_t revision,
+		    size_t *size, size_t *userspacesize, struct ic_err *err) IC_HIDDEN;
+
+/* iptables -N's check: 1 when @name is a target's name (ACCEPT, LOG, ...: a chain may not be
+ * named so), 0 when not, or an error code in @err. */
+int ic_xt_is_target(uint8_t nfproto, const char *mode, const char *name, struct ic_err *err)
+	IC_HIDDEN;
+
+/* 0 when libxtables can serve @nfproto in this process, or IPTABLES_EUNSUPPORTED in @err. */
+int ic_xt_usable(uint8_t nfproto, struct ic_err *err) IC_HIDDEN;
 
 /* Version of the libxtables we were built against (pkg-config's xtables version, e.g. 1.8.9),
  * for iptables_version. Needs no lock. */
 void ic_xt_version(int *major, int *minor, int *patch) IC_HIDDEN;
-
-/* Capture what extensions print to stdout (their save/print callbacks) into a string.
- * Only between ic_xt_enter and ic_xt_leave. ic_xt_capture_end returns a malloc'd NUL-terminated
- * string (possibly empty), or NULL on ENOMEM, and always restores stdout. */
-struct ic_xt_capture {
-	FILE *saved;
-	FILE *mem;
-	char *buf;
-	size_t len;
-};
-int ic_xt_capture_begin(struct ic_xt_capture *c) IC_HIDDEN;
-char *ic_xt_capture_end(struct ic_xt_capture *c) IC_HIDDEN;
-
-/* Run fn(arg) with libxtables' exit_err trapped (only between ic_xt_enter and ic_xt_leave).
- * Returns what fn returned; if libxtables raised an error inside fn (xtables_error /
- * exit_err), fn is abandoned by longjmp and ic_xt_trap_call returns IPTABLES_EINVAL with
- * iptables' message ("iptables v1.8.9 (legacy): ...", no trailing newline) in @err.
- * fn must therefore keep anything it allocates reachable through @arg so the caller can
- * free it after a trapped error. Traps nest. Does not protect against the libxtables paths
- * that call exit() directly (see LIBXTABLES-NOTES.md). */
-int ic_xt_trap_call(int (*fn)(void *arg), void *arg, char *err, size_t errlen) IC_HIDDEN;
-
-/* ---- parsing (xt_parse.c) ---- */
-
-/* One parsed rulespec. Several -s/-d addresses expand to several entries (the cartesian
- * product, in iptables' order); all share one size and one match mask. */
-struct ic_xt_rule {
-	size_t n;
-	void **entries;			/* malloc'd struct ipt_entry / ip6t_entry, complete */
-	size_t size;			/* next_offset of every entry */
-	unsigned char *mask;		/* delete/check mask, as iptables' make_delete_mask */
-	char jumpto[32];		/* target name as written: ACCEPT, chain name, extension */
-	bool target_is_chain;		/* -j/-g to a user chain (or standard verdict) */
-	bool goto_set;			/* -g was used */
-};
-
-/* Parse @spec (words after `iptables -A @chain`) for @table in family @f.
- * Takes the global lock itself. @handle, when not NULL, is used to tell a jump to an
- * existing user chain from an unknown target, as iptables does; with NULL, a target that is
- * neither a standard verdict nor a loadable extension is taken as a chain name.
- * Returns 0, or IPTABLES_EINVAL/ENOMEM with iptables' own error text in @err
- * (e.g. "iptables v1.8.9 (legacy): unknown option \"--foo\"\nTry `iptables -h' ...").
- * Beyond iptables: -h/--help/-V are errors (iptables would print and exit 0), -t must
- * name @table, -M is ignored, -w/-W/-v are accepted and ignored.
- * @chain adds iptables' chain checks ("Can't use -o with INPUT", "Can't use -i with
- * OUTPUT"); it may be NULL. */
-int ic_xt_parse_rule_chain(const struct ic_iptc_family *f, const char *table, const char *chain,
-			const char *const *spec, struct xtc_handle *handle, struct ic_xt_rule *out,
-			char *err, size_t errlen) IC_HIDDEN;
-void ic_xt_rule_free(struct ic_xt_rule *r) IC_HIDDEN;
-
-/* ---- printing (xt_print.c) ---- */
-
-/* The `-A CHAIN ...` line iptables -S prints for entry @e of @chain (an entry read from
- * @handle). With @counters, as iptables -v -S ("-A CHAIN ... -c PKTS BYTES").
- * Takes the global lock itself. Returns 0 and a malloc'd line (no newline) in *line. */
-int ic_xt_format_rule(const struct ic_iptc_family *f, struct xtc_handle *handle, const char *chain,
-		   const void *e, bool counters, char **line, char *err, size_t errlen) IC_HIDDEN;
-
-/* The line ic_xt_format_rule would print for entry @i of a rule we parsed (not yet in any
- * kernel table): lets a rulespec be put in `iptables -S` form without touching the kernel. */
-int ic_xt_format_parsed(const struct ic_iptc_family *f, const char *chain, const struct ic_xt_rule *r,
-		     size_t i, char **line, char *err, size_t errlen) IC_HIDDEN;
-
-/* The row of iptables_stats for entry @e: the columns of `iptables -L CHAIN -n -v -x`,
- * with source/destination in CIDR form ("!" prefixed when inverted). */
-int ic_xt_format_stat(const struct ic_iptc_family *f, struct xtc_handle *handle, const void *e,
-		   struct iptables_stat *row, char *err, size_t errlen) IC_HIDDEN;
 
 #endif

@@ -2,56 +2,58 @@
 /* Rulespec words -> the `-A` lines iptables -S would print, in-process, kernel untouched. */
 #include <string.h>
 
+#include "../backend.h"
 #include "xt.h"
 
-/* Our parser words its messages as iptables-legacy; a handle on iptables-nft says so. */
-static int parse_error(struct ic_ctx *cx, int rc, const char *err)
+static void parse_req(const struct ic_ctx *cx, const char *table, const char *chain,
+		      const char *const *spec, struct ic_parse_req *req)
 {
-	const char *legacy = strstr(err, " (legacy): ");
-
-	if (legacy && strcmp(cx->mode, "legacy") != 0)
-		return ic_error(cx, rc, "%.*s (%s): %s", (int)(legacy - err), err, cx->mode,
-				 legacy + strlen(" (legacy): "));
-	return ic_error(cx, rc, "%s", err);
+	memset(req, 0, sizeof(*req));
+	req->nfproto = cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	req->mode = cx->mode;
+	req->prog = cx->input_prog;
+	req->line = cx->input_line;
+	req->table = table;
+	req->chain = chain;
+	req->spec = spec;
 }
 
 int ic_canonical_rule(struct ic_ctx *cx, const char *table, const char *chain,
-		       const char *const *spec, struct ic_strv *out)
+		      const char *const *spec, struct ic_strv *out)
 {
-	const struct ic_iptc_family *f = ic_iptc_family_of(cx->proto);
-	char err[IC_XT_ERRBUF] = "";
-	struct ic_xt_rule r;
+	struct ic_parse_req req;
+	struct ic_rules rs;
 	char *line;
 	int rc;
 
-	rc = ic_xt_parse_rule_chain(f, table, chain, spec, NULL, &r, err, sizeof(err));
-	if (rc)
-		return parse_error(cx, rc, err);
-	for (size_t i = 0; !rc && i < r.n; i++) {
-		rc = ic_xt_format_parsed(f, chain, &r, i, &line, err, sizeof(err));
-		if (rc)
-			rc = ic_error(cx, rc, "%s", err);
-		else if (ic_strv_push_owned(out, line))
-			rc = ic_error(cx, IPTABLES_ENOMEM, "out of memory");
+	parse_req(cx, table, chain, spec, &req);
+	rc = ic_xt_parse(&req, &rs, cx->err);
+	for (size_t i = 0; !rc && i < rs.n; i++) {
+		rc = ic_xt_format_rule(req.nfproto, req.mode, chain, &rs.v[i], false, &line,
+				       cx->err);
+		if (!rc && ic_strv_push_owned(out, line))
+			rc = ic_err_nomem(cx->err, ic_prog(cx));
 	}
-	ic_xt_rule_free(&r);
+	ic_rules_free(&rs);
 	return rc;
 }
 
 int ic_rule_syntax_check(struct ic_ctx *cx, struct ic_op *op)
 {
-	const struct ic_iptc_family *f = ic_iptc_family_of(cx->proto);
-	char err[IC_XT_ERRBUF] = "";
-	struct ic_xt_rule r;
+	struct ic_parse_req req;
+	struct ic_rules rs;
+	struct ic_err saved;
 	int rc;
 
 	if (!op->spec)
 		return 0;
-	rc = ic_xt_parse_rule_chain(f, op->table, op->chain, op->spec, NULL, &r, err, sizeof(err));
-	if (rc == IPTABLES_EUNSUPPORTED)
+	parse_req(cx, op->table, op->chain, op->spec, &req);
+	ic_err_capture(&saved, cx->err);
+	rc = ic_xt_parse(&req, &rs, cx->err);
+	if (rc == IPTABLES_EUNSUPPORTED) {
+		ic_err_restore(cx->err, &saved);
 		return 0;
-	if (rc)
-		return parse_error(cx, rc, err);
-	ic_xt_rule_free(&r);
-	return 0;
+	}
+	ic_rules_free(&rs);
+	return rc;
 }

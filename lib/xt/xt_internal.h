@@ -1,45 +1,74 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Private plumbing shared by xt_global.c, xt_register.c and xt_parse.c. */
+/* Private to lib/xt: the one door into libxtables, and what its users share. */
 #ifndef IC_XT_INTERNAL_H
 #define IC_XT_INTERNAL_H
 
 #include <getopt.h>
-#include <setjmp.h>
 #include <stdbool.h>
 #include <xtables.h>
 
 #include "xt.h"
+#include "xt_family.h"
 
 /*
- * A trap catches libxtables' exit_err. Arm it with ic_xt_trap_push() and then setjmp(t->jb)
- * in the same function; disarm with ic_xt_trap_pop() on the normal path. exit_err formats
- * iptables' message into t->err, pops the trap and longjmps to it.
+ * One use of libxtables (xt_state.c). ic_xt_run takes the process-wide mutex, switches
+ * libxtables to the family, lends it our program globals (name, "VERSION (mode)", exit_err,
+ * compat_rev) for the duration, points stderr at a sink, captures stdout when @out is set,
+ * and calls fn(arg) with libxtables' exit_err trapped: an error raised inside fn abandons it
+ * by longjmp, and its message lands in the run's error sink. Then cleanup(arg), if set, runs
+ * in every case, still under the mutex (it must not raise), so fn keeps what it allocates
+ * reachable through @arg.
  */
-struct ic_xt_trap {
-	jmp_buf jb;
-	struct ic_xt_trap *prev;
-	char *err;
-	size_t errlen;
+struct ic_xt_call {
+	uint8_t nfproto;
+	const char *mode;		/* NULL: "legacy" */
+	ic_compat_rev_fn *compat_rev;	/* NULL: ours (x_tables getsockopt) */
+	const char *prog;		/* NULL: the family's ("iptables"); else iptables-restore's */
+	int line;			/* > 0: the restore input line messages name */
+	int (*fn)(void *arg);		/* returns 0 or a code with the sink filled */
+	void (*cleanup)(void *arg);
+	void *arg;
+	char **out;			/* not NULL: what fn printed to stdout, malloc'd */
 };
 
-void ic_xt_trap_push(struct ic_xt_trap *t, char *err, size_t errlen) IC_HIDDEN;
-void ic_xt_trap_pop(struct ic_xt_trap *t) IC_HIDDEN;
+/* Returns what fn returned, or the code of the error it raised; @err has the message. */
+int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err) IC_HIDDEN;
 
-/* Raise an error with @fmt as the whole message (no "iptables vX (legacy): " prefix), as
- * iptables does for "Bad argument". Only inside a trap. */
+/* Inside fn: the run's family, and its error sink (for errors fn reports by return). */
+const struct ic_xt_family *ic_xt_cur_family(void) IC_HIDDEN;
+struct ic_err *ic_xt_cur_err(void) IC_HIDDEN;
+
+/* Inside fn: the program name messages use, and "Error occurred at line: N\n" while a
+ * restore line is parsed ("" otherwise), as iptables' exit_tryhelp prints them. */
+const char *ic_xt_prog(void) IC_HIDDEN;
+const char *ic_xt_at_line(void) IC_HIDDEN;
+
+/* Inside fn: raise an error with @fmt as the whole message (no "iptables vX (mode): "
+ * prefix), as iptables does for "Bad argument". */
 void ic_xt_throw(int code, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3))) IC_HIDDEN;
+
+/* Inside fn: calloc that raises "<prog>: out of memory" instead of returning NULL. */
+void *ic_xt_alloc(size_t size) IC_HIDDEN;
 
 /* The getopt table of iptables' base options, and libxtables' globals pointing at it. */
 extern struct option ic_xt_base_opts[] IC_HIDDEN;
 extern struct xtables_globals ic_xt_globals IC_HIDDEN;
 
-/* Current family's program name: "iptables" / "ip6tables". */
-const char *ic_xt_progname(void) IC_HIDDEN;
-
 /* xt_register.c: forward the recorded targets of afinfo's family never forwarded yet. */
 void ic_xt_register_sync(void) IC_HIDDEN;
 /* True when extensions resolve xtables_register_target to ours. */
 bool ic_xt_register_interposed(void) IC_HIDDEN;
+/* True when this libxtables drops targets of another family than the current one, so a
+ * process that uses both needs the interposition. */
+bool ic_xt_register_needed(void) IC_HIDDEN;
+
+/* xt_ext.c: extension lookup that never raises and never poisons a name. */
+struct xtables_match *ic_xt_match_lookup(const char *name, uint8_t nfproto) IC_HIDDEN;
+struct xtables_match *ic_xt_match_revision(struct xtables_match *first, int rev,
+					   uint8_t nfproto) IC_HIDDEN;
+struct xtables_target *ic_xt_target_lookup(const char *name, uint8_t nfproto) IC_HIDDEN;
+struct xtables_target *ic_xt_target_revision(struct xtables_target *first, int rev,
+					     uint8_t nfproto) IC_HIDDEN;
 
 #endif

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Rulespec words -> kernel entries, with the behaviour of iptables-legacy 1.8.9's
- * `iptables -A CHAIN <words>` (do_parse, command_default, make_delete_mask, generate_entry
- * in iptables/xshared.c and iptables/iptables.c, reimplemented here).
+ * Rulespec words -> struct ic_rule, with the behaviour of iptables 1.8.9's
+ * `iptables -A CHAIN <words>` (do_parse, command_default and the target choice of
+ * do_command4/6 in iptables/xshared.c and iptables/iptables.c, reimplemented here).
+ * Encoding the rule for the kernel is the backend's job.
  *
- * Everything runs under the libxtables lock and inside a trap: libxtables and the
- * extensions report errors through exit_err, which longjmps back to us; all per-rule
- * state lives in struct pstate so it can be released on both paths.
+ * Everything runs inside ic_xt_run: libxtables and the extensions report errors through
+ * exit_err, which longjmps back; all per-rule state lives in struct pstate so that the
+ * run's cleanup releases it on both paths.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xtables.h>
-#include <linux/netfilter_ipv4/ip_tables.h>
-#include <linux/netfilter_ipv6/ip6_tables.h>
 
 #include "xt_internal.h"
 
@@ -43,25 +42,20 @@ enum {
 
 static const char optflags[] = "nsdpjvxio0cf";
 
-/* IPT_INV_* and IP6T_INV_* share their values for these. */
 static const uint8_t inverse_for_options[] = {
-	0, IPT_INV_SRCIP, IPT_INV_DSTIP, XT_INV_PROTO, 0, 0, 0,
-	IPT_INV_VIA_IN, IPT_INV_VIA_OUT, 0, 0, IPT_INV_FRAG,
+	0, IC_INV_SRCIP, IC_INV_DSTIP, IC_INV_PROTO, 0, 0, 0,
+	IC_INV_VIA_IN, IC_INV_VIA_OUT, 0, 0, IC_INV_FRAG,
 };
 
 struct pstate {
-	const struct ic_iptc_family *f;
-	bool v6;
-	const char *table, *chain;
-	struct xtc_handle *handle;
+	const struct ic_parse_req *req;
+	const struct ic_xt_family *f;
 	int argc;
 	char **argv;			/* private writable copy; argv[0] is the program name */
-	struct ic_xt_rule *out;
+	struct ic_rules *out;
 
-	union {
-		struct ipt_entry fw;
-		struct ip6t_entry fw6;
-	};
+	struct ic_rule rule;		/* what the words say so far; addresses come last */
+	union ic_xt_head head;		/* the entry the extensions' parse callbacks see */
 	unsigned int options;
 	struct xtables_rule_match *matches;
 	struct xtables_target *target;
@@ -72,14 +66,7 @@ struct pstate {
 	bool invert;
 	int verbose;
 
-	uint8_t flags;
-	uint8_t invflags;
-	uint16_t proto;
-	char iniface[IFNAMSIZ], outiface[IFNAMSIZ];
-	unsigned char iniface_mask[IFNAMSIZ], outiface_mask[IFNAMSIZ];
 	const char *shost, *dhost;
-	bool goto_set;
-	unsigned long long pcnt, bcnt;
 	int wait;
 	bool wait_interval_set;
 
@@ -110,7 +97,7 @@ static void set_option(struct pstate *ps, unsigned int option)
 		;
 	if (!inverse_for_options[i])
 		xtables_error(PARAMETER_PROBLEM, "cannot have ! before -%c", opt2char(option));
-	ps->invflags |= inverse_for_options[i];
+	ps->rule.invflags |= inverse_for_options[i];
 }
 
 static bool has_arg(const struct pstate *ps)
@@ -249,18 +236,10 @@ static void command_protocol(struct pstate *ps)
 	for (p = word; *p; p++)
 		*p = tolower((unsigned char)*p);
 	ps->protocol = word;
-	ps->proto = xtables_parse_protocol(word);
-	if (ps->proto == 0 && (ps->invflags & XT_INV_PROTO))
+	ps->rule.proto = xtables_parse_protocol(word);
+	ps->rule.proto_given = true;
+	if (ps->rule.proto == 0 && (ps->rule.invflags & IC_INV_PROTO))
 		xtables_error(PARAMETER_PROBLEM, "rule would never match protocol");
-	if (ps->v6) {
-		ps->fw6.ipv6.proto = ps->proto;
-		ps->fw6.ipv6.invflags = ps->invflags;
-		ps->flags |= IP6T_F_PROTO;
-		ps->fw6.ipv6.flags |= IP6T_F_PROTO;
-	} else {
-		ps->fw.ip.proto = ps->proto;
-		ps->fw.ip.invflags = ps->invflags;
-	}
 }
 
 static void command_iface(struct pstate *ps, unsigned int option, char *name,
@@ -275,6 +254,7 @@ static void command_iface(struct pstate *ps, unsigned int option, char *name,
 static void command_counters(struct pstate *ps)
 {
 	const char *pcnt = optarg, *bcnt;
+	unsigned long long n;
 
 	set_option(ps, OPT_COUNTERS);
 	bcnt = pcnt[0] ? strchr(pcnt + 1, ',') : NULL;
@@ -285,12 +265,14 @@ static void command_counters(struct pstate *ps)
 	if (!bcnt)
 		xtables_error(PARAMETER_PROBLEM, "-%c requires packet and byte counter",
 			      opt2char(OPT_COUNTERS));
-	if (sscanf(pcnt, "%llu", &ps->pcnt) != 1)
+	if (sscanf(pcnt, "%llu", &n) != 1)
 		xtables_error(PARAMETER_PROBLEM, "-%c packet counter not numeric",
 			      opt2char(OPT_COUNTERS));
-	if (sscanf(bcnt, "%llu", &ps->bcnt) != 1)
+	ps->rule.pcnt = n;
+	if (sscanf(bcnt, "%llu", &n) != 1)
 		xtables_error(PARAMETER_PROBLEM, "-%c byte counter not numeric",
 			      opt2char(OPT_COUNTERS));
+	ps->rule.bcnt = n;
 }
 
 /* -w / -W: accepted as iptables does; the caller's lock settings decide the waiting. */
@@ -405,7 +387,8 @@ static bool command_default(struct pstate *ps)
 
 	if (t && (t->parse || t->x6_parse) && c >= t->option_offset &&
 	    c < t->option_offset + XT_OPTION_OFFSET_SCALE) {
-		xtables_option_tpcall(c, ps->argv, ps->invert, t, &ps->fw);
+		ic_xt_head_fill(ps->f, &ps->rule, &ps->head);
+		xtables_option_tpcall(c, ps->argv, ps->invert, t, &ps->head);
 		return false;
 	}
 	for (mp = ps->matches; mp; mp = mp->next) {
@@ -414,7 +397,8 @@ static bool command_default(struct pstate *ps)
 			continue;
 		if (c < m->option_offset || c >= m->option_offset + XT_OPTION_OFFSET_SCALE)
 			continue;
-		xtables_option_mpcall(c, ps->argv, ps->invert, m, &ps->fw);
+		ic_xt_head_fill(ps->f, &ps->rule, &ps->head);
+		xtables_option_mpcall(c, ps->argv, ps->invert, m, &ps->head);
 		return false;
 	}
 
@@ -438,7 +422,7 @@ static bool command_default(struct pstate *ps)
 /* A word that is not an option: `!`, or what iptables calls a bad argument. */
 static void command_word(struct pstate *ps)
 {
-	const char *prog = ic_xt_progname();
+	const char *prog = ic_xt_prog();
 
 	if (optarg[0] == '!' && optarg[1] == '\0') {
 		if (ps->invert)
@@ -448,15 +432,15 @@ static void command_word(struct pstate *ps)
 		return;
 	}
 	ic_xt_throw(IPTABLES_EINVAL,
-		 "Bad argument `%s'\nTry `%s -h' or '%s --help' for more information.",
-		 optarg, prog, prog);
+		 "Bad argument `%s'\n%sTry `%s -h' or '%s --help' for more information.",
+		 optarg, ic_xt_at_line(), prog, prog);
 }
 
 static void command_family(struct pstate *ps)
 {
-	const char *prog = ic_xt_progname();
+	const char *prog = ps->f->prog;
 
-	if ((ps->c == '4') == !ps->v6)
+	if ((ps->c == '4') == (ps->f->nfproto == NFPROTO_IPV4))
 		return;
 	ic_xt_throw(IPTABLES_EINVAL, "Try `%s -h' or '%s --help' for more information.", prog,
 		 prog);
@@ -466,10 +450,10 @@ static void command_table(struct pstate *ps)
 {
 	if (ps->invert)
 		xtables_error(PARAMETER_PROBLEM, "unexpected ! flag before --table");
-	if (strcmp(optarg, ps->table) != 0)
+	if (strcmp(optarg, ps->req->table) != 0)
 		xtables_error(PARAMETER_PROBLEM,
 			      "table `%s' in the rulespec differs from table `%s'",
-			      optarg, ps->table);
+			      optarg, ps->req->table);
 }
 
 /* One getopt result. True: keep the pending `!` (rerun or `!` itself). */
@@ -497,7 +481,7 @@ static bool dispatch(struct pstate *ps)
 		break;
 	case 'g':
 		set_option(ps, OPT_JUMP);
-		ps->goto_set = true;
+		ps->rule.is_goto = true;
 		ps->jumpto = parse_target_name(optarg);
 		break;
 	case 'j':
@@ -505,17 +489,17 @@ static bool dispatch(struct pstate *ps)
 		command_jump(ps, ps->argv[optind - 1]);
 		break;
 	case 'i':
-		command_iface(ps, OPT_VIANAMEIN, ps->iniface, ps->iniface_mask);
+		command_iface(ps, OPT_VIANAMEIN, ps->rule.iniface, ps->rule.iniface_mask);
 		break;
 	case 'o':
-		command_iface(ps, OPT_VIANAMEOUT, ps->outiface, ps->outiface_mask);
+		command_iface(ps, OPT_VIANAMEOUT, ps->rule.outiface, ps->rule.outiface_mask);
 		break;
 	case 'f':
-		if (ps->v6)
+		if (!ps->f->head.f_frag)
 			xtables_error(PARAMETER_PROBLEM,
 				      "`-f' is not supported in IPv6, use -m frag instead");
 		set_option(ps, OPT_FRAGMENT);
-		ps->flags |= IPT_F_FRAG;
+		ps->rule.frag = true;
 		break;
 	case 'v':
 		if (!ps->verbose)
@@ -562,50 +546,14 @@ static bool dispatch(struct pstate *ps)
 
 /* ---- after the words ---- */
 
-static void post_parse4(struct pstate *ps)
+static void post_parse(struct pstate *ps)
 {
-	struct ipt_ip *ip = &ps->fw.ip;
+	const struct ic_xt_family *f = ps->f;
 
-	ip->flags = ps->flags | (ps->goto_set ? IPT_F_GOTO : 0);
-	ip->invflags = ps->invflags;
-	memcpy(ip->iniface, ps->iniface, IFNAMSIZ);
-	memcpy(ip->iniface_mask, ps->iniface_mask, IFNAMSIZ);
-	memcpy(ip->outiface, ps->outiface, IFNAMSIZ);
-	memcpy(ip->outiface_mask, ps->outiface_mask, IFNAMSIZ);
-	ps->fw.counters.pcnt = ps->pcnt;
-	ps->fw.counters.bcnt = ps->bcnt;
-	xtables_ipparse_multiple(ps->shost ? ps->shost : "0.0.0.0/0",
-				 (struct in_addr **)&ps->saddrs, (struct in_addr **)&ps->smasks,
-				 &ps->nsaddrs);
-	xtables_ipparse_multiple(ps->dhost ? ps->dhost : "0.0.0.0/0",
-				 (struct in_addr **)&ps->daddrs, (struct in_addr **)&ps->dmasks,
-				 &ps->ndaddrs);
+	f->parse_addrs(ps->shost ? ps->shost : f->any, &ps->saddrs, &ps->smasks, &ps->nsaddrs);
+	f->parse_addrs(ps->dhost ? ps->dhost : f->any, &ps->daddrs, &ps->dmasks, &ps->ndaddrs);
 	if ((ps->nsaddrs > 1 || ps->ndaddrs > 1) &&
-	    (ip->invflags & (IPT_INV_SRCIP | IPT_INV_DSTIP)))
-		xtables_error(PARAMETER_PROBLEM,
-			      "! not allowed with multiple source or destination IP addresses");
-}
-
-static void post_parse6(struct pstate *ps)
-{
-	struct ip6t_ip6 *ip = &ps->fw6.ipv6;
-
-	ip->flags = ps->flags | (ps->goto_set ? IP6T_F_GOTO : 0);
-	ip->invflags = ps->invflags;
-	memcpy(ip->iniface, ps->iniface, IFNAMSIZ);
-	memcpy(ip->iniface_mask, ps->iniface_mask, IFNAMSIZ);
-	memcpy(ip->outiface, ps->outiface, IFNAMSIZ);
-	memcpy(ip->outiface_mask, ps->outiface_mask, IFNAMSIZ);
-	ps->fw6.counters.pcnt = ps->pcnt;
-	ps->fw6.counters.bcnt = ps->bcnt;
-	xtables_ip6parse_multiple(ps->shost ? ps->shost : "::0/0",
-				  (struct in6_addr **)&ps->saddrs,
-				  (struct in6_addr **)&ps->smasks, &ps->nsaddrs);
-	xtables_ip6parse_multiple(ps->dhost ? ps->dhost : "::0/0",
-				  (struct in6_addr **)&ps->daddrs,
-				  (struct in6_addr **)&ps->dmasks, &ps->ndaddrs);
-	if ((ps->nsaddrs > 1 || ps->ndaddrs > 1) &&
-	    (ip->invflags & (IP6T_INV_SRCIP | IP6T_INV_DSTIP)))
+	    (ps->rule.invflags & (IC_INV_SRCIP | IC_INV_DSTIP)))
 		xtables_error(PARAMETER_PROBLEM,
 			      "! not allowed with multiple source or destination IP addresses");
 }
@@ -614,7 +562,7 @@ static void post_parse6(struct pstate *ps)
 static void check_options(struct pstate *ps)
 {
 	static const unsigned int illegal[] = { OPT_NUMERIC, OPT_EXPANDED, OPT_LINENUMBERS };
-	const char *ch = ps->chain;
+	const char *ch = ps->req->chain;
 	size_t i;
 
 	for (i = 0; i < sizeof(illegal) / sizeof(illegal[0]); i++)
@@ -637,7 +585,7 @@ static void finish_parse(struct pstate *ps)
 {
 	struct xtables_rule_match *mp;
 
-	if (!strcmp(ps->table, "nat") && !strcmp(ps->jumpto, "DROP"))
+	if (!strcmp(ps->req->table, "nat") && !strcmp(ps->jumpto, "DROP"))
 		xtables_error(PARAMETER_PROBLEM,
 			      "\nThe \"nat\" table is not intended for filtering, "
 			      "the use of DROP is therefore inhibited.\n\n");
@@ -652,137 +600,87 @@ static void finish_parse(struct pstate *ps)
 		xtables_error(PARAMETER_PROBLEM, "unknown arguments found on commandline");
 	if (ps->invert)
 		xtables_error(PARAMETER_PROBLEM, "nothing appropriate following !");
-	if (ps->v6)
-		post_parse6(ps);
-	else
-		post_parse4(ps);
+	post_parse(ps);
 	check_options(ps);
 }
 
 static bool is_chain(struct pstate *ps, const char *name)
 {
-	return ps->handle && ps->f->is_chain(name, ps->handle);
+	return ps->req->chain_exists && ps->req->chain_exists(ps->req->arg, name);
 }
 
 /* do_command4/6's choice between an extension target, the standard target (verdicts and
- * chains) and "Couldn't load target". */
+ * chains: target NULL, the backend encodes it) and "Couldn't load target". */
 static void resolve_target(struct pstate *ps)
 {
-	struct xtables_target *t;
+	struct ic_rule *r = &ps->rule;
 	bool chain;
-	size_t size;
 
 	if (ps->target && is_chain(ps, ps->jumpto))
 		release_target(ps);	/* "Warning: using chain %s, not extension" */
-	if (!ps->target) {
-		chain = !*ps->jumpto || !ps->handle || is_chain(ps, ps->jumpto);
-		if (!chain) {
-			if (ps->goto_set)
-				xtables_error(PARAMETER_PROBLEM, "goto '%s' is not a chain",
-					      ps->jumpto);
-			if (loadable_name(ps->jumpto))
-				xtables_find_target(ps->jumpto, XTF_LOAD_MUST_SUCCEED);
-			xtables_error(PARAMETER_PROBLEM, "Couldn't load target `%s':%s\n",
-				      ps->jumpto, strerror(ENOENT));
-		}
-		t = xtables_find_target(XT_STANDARD_TARGET, XTF_LOAD_MUST_SUCCEED);
-		ps->target = t;
-		size = sizeof(struct xt_entry_target) + t->size;
-		t->t = xtables_calloc(1, size);
-		t->t->u.target_size = size;
-		strcpy(t->t->u.user.name, ps->jumpto);
-		if (!ps->v6 && !is_chain(ps, ps->jumpto) && !*ps->jumpto)
-			t->t->u.user.revision = t->revision;
-		init_target(t);
+	if (ps->target && strcmp(ps->target->name, "standard") != 0) {
+		r->target = ic_xt_alloc(ps->target->t->u.target_size);
+		memcpy(r->target, ps->target->t, ps->target->t->u.target_size);
+		r->target_userspacesize = ps->target->userspacesize;
+		snprintf(r->jumpto, sizeof(r->jumpto), "%s", r->target->u.user.name);
+		return;
 	}
-	ps->out->target_is_chain = !strcmp(ps->target->name, "standard");
+	chain = ps->target || !*ps->jumpto || !ps->req->chain_exists || is_chain(ps, ps->jumpto);
+	if (!chain) {
+		if (ps->rule.is_goto)
+			xtables_error(PARAMETER_PROBLEM, "goto '%s' is not a chain", ps->jumpto);
+		if (loadable_name(ps->jumpto))
+			xtables_find_target(ps->jumpto, XTF_LOAD_MUST_SUCCEED);
+		xtables_error(PARAMETER_PROBLEM, "Couldn't load target `%s':%s\n", ps->jumpto,
+			      strerror(ENOENT));
+	}
+	snprintf(r->jumpto, sizeof(r->jumpto), "%s", ps->jumpto);
 }
 
-static void *alloc_or_throw(size_t size)
-{
-	void *p = calloc(1, size);
-
-	if (!p)
-		ic_xt_throw(IPTABLES_ENOMEM, "%s: out of memory", ic_xt_progname());
-	return p;
-}
-
-/* make_delete_mask() */
-static void build_mask(struct pstate *ps)
+/* The matches' blobs, in command-line order. */
+static void collect_matches(struct pstate *ps)
 {
 	const struct xtables_rule_match *mp;
-	unsigned char *mask, *p;
-
-	mask = alloc_or_throw(ps->out->size);
-	ps->out->mask = mask;
-	memset(mask, 0xFF, ps->f->entry_size);
-	p = mask + ps->f->entry_size;
-	for (mp = ps->matches; mp; mp = mp->next) {
-		memset(p, 0xFF, XT_ALIGN(sizeof(struct xt_entry_match)) +
-		       mp->match->userspacesize);
-		p += XT_ALIGN(sizeof(struct xt_entry_match)) + mp->match->size;
-	}
-	memset(p, 0xFF, XT_ALIGN(sizeof(struct xt_entry_target)) + ps->target->userspacesize);
-}
-
-static void set_addrs(struct pstate *ps, void *e, unsigned int i, unsigned int j)
-{
-	if (ps->v6) {
-		struct ip6t_ip6 *ip = &((struct ip6t_entry *)e)->ipv6;
-
-		ip->src = ((struct in6_addr *)ps->saddrs)[i];
-		ip->smsk = ((struct in6_addr *)ps->smasks)[i];
-		ip->dst = ((struct in6_addr *)ps->daddrs)[j];
-		ip->dmsk = ((struct in6_addr *)ps->dmasks)[j];
-	} else {
-		struct ipt_ip *ip = &((struct ipt_entry *)e)->ip;
-
-		ip->src = ((struct in_addr *)ps->saddrs)[i];
-		ip->smsk = ((struct in_addr *)ps->smasks)[i];
-		ip->dst = ((struct in_addr *)ps->daddrs)[j];
-		ip->dmsk = ((struct in_addr *)ps->dmasks)[j];
-	}
-}
-
-/* generate_entry() once per (source, destination) pair, in iptables' order. */
-static void build_entries(struct pstate *ps)
-{
-	struct ic_xt_rule *out = ps->out;
-	const struct xtables_rule_match *mp;
-	const struct xt_entry_target *tg = ps->target->t;
-	size_t off = ps->f->entry_size, n, k;
-	unsigned char *e;
-	unsigned int i, j;
+	struct ic_rule *r = &ps->rule;
+	size_t n = 0;
 
 	for (mp = ps->matches; mp; mp = mp->next)
-		off += mp->match->m->u.match_size;
-	out->size = off + tg->u.target_size;
-	n = (size_t)ps->nsaddrs * ps->ndaddrs;
-	out->entries = alloc_or_throw(n * sizeof(*out->entries));
+		n++;
+	if (!n)
+		return;
+	r->matches = ic_xt_alloc(n * sizeof(*r->matches));
+	for (mp = ps->matches; mp; mp = mp->next, r->nmatches++) {
+		const struct xt_entry_match *m = mp->match->m;
 
+		r->matches[r->nmatches].blob = ic_xt_alloc(m->u.match_size);
+		memcpy(r->matches[r->nmatches].blob, m, m->u.match_size);
+		r->matches[r->nmatches].userspacesize = mp->match->userspacesize;
+	}
+}
+
+/* One rule per (source, destination) pair, in iptables' order (generate_entry's loop). */
+static void expand_addresses(struct pstate *ps)
+{
+	size_t alen = ps->f->addr_len, n = (size_t)ps->nsaddrs * ps->ndaddrs, k;
+	const unsigned char *sa = ps->saddrs, *sm = ps->smasks, *da = ps->daddrs,
+			    *dm = ps->dmasks;
+	struct ic_rules *out = ps->out;
+	struct ic_rule *r;
+	unsigned int i, j;
+
+	out->v = ic_xt_alloc(n * sizeof(*out->v));
 	for (k = 0, i = 0; i < ps->nsaddrs; i++) {
 		for (j = 0; j < ps->ndaddrs; j++, k++) {
-			e = alloc_or_throw(out->size);
-			out->entries[k] = e;
+			r = &out->v[k];
+			if (ic_rule_copy(r, &ps->rule))
+				ic_xt_throw(IPTABLES_ENOMEM, "%s: out of memory", ps->f->prog);
 			out->n = k + 1;
-			memcpy(e, &ps->fw, ps->f->entry_size);
-			off = ps->f->entry_size;
-			for (mp = ps->matches; mp; mp = mp->next) {
-				memcpy(e + off, mp->match->m, mp->match->m->u.match_size);
-				off += mp->match->m->u.match_size;
-			}
-			memcpy(e + off, tg, tg->u.target_size);
-			if (ps->v6) {
-				((struct ip6t_entry *)e)->target_offset = off;
-				((struct ip6t_entry *)e)->next_offset = out->size;
-			} else {
-				((struct ipt_entry *)e)->target_offset = off;
-				((struct ipt_entry *)e)->next_offset = out->size;
-			}
-			set_addrs(ps, e, i, j);
+			memcpy(&r->src, sa + i * alen, alen);
+			memcpy(&r->smsk, sm + i * alen, alen);
+			memcpy(&r->dst, da + j * alen, alen);
+			memcpy(&r->dmsk, dm + j * alen, alen);
 		}
 	}
-	build_mask(ps);
 }
 
 static int parse_trapped(void *arg)
@@ -796,9 +694,8 @@ static int parse_trapped(void *arg)
 	}
 	finish_parse(ps);
 	resolve_target(ps);
-	snprintf(ps->out->jumpto, sizeof(ps->out->jumpto), "%s", ps->jumpto);
-	ps->out->goto_set = ps->goto_set;
-	build_entries(ps);
+	collect_matches(ps);
+	expand_addresses(ps);
 	return 0;
 }
 
@@ -822,8 +719,9 @@ static void reset_globals(void)
 	}
 }
 
-static void release_state(struct pstate *ps)
+static void release_state(void *arg)
 {
+	struct pstate *ps = arg;
 	struct xtables_rule_match *mp;
 
 	for (mp = ps->matches; mp; mp = mp->next) {
@@ -837,6 +735,7 @@ static void release_state(struct pstate *ps)
 	free(ps->daddrs);
 	free(ps->dmasks);
 	ps->saddrs = ps->smasks = ps->daddrs = ps->dmasks = NULL;
+	ic_rule_free(&ps->rule);
 	reset_globals();
 }
 
@@ -873,51 +772,39 @@ static char **copy_words(const char *prog, const char *const *spec, int *argc)
 	return argv;
 }
 
-int ic_xt_parse_rule_chain(const struct ic_iptc_family *f, const char *table, const char *chain,
-			const char *const *spec, struct xtc_handle *handle, struct ic_xt_rule *out,
-			char *err, size_t errlen)
+static int parse_run(void *arg)
 {
+	reset_globals();
+	return parse_trapped(arg);
+}
+
+int ic_xt_parse(const struct ic_parse_req *req, struct ic_rules *out, struct ic_err *err)
+{
+	const struct ic_xt_family *f = ic_xt_family(req->nfproto);
 	struct pstate ps;
+	const struct ic_xt_call call = {
+		.nfproto = req->nfproto, .mode = req->mode, .compat_rev = req->compat_rev,
+		.prog = req->prog, .line = req->line,
+		.fn = parse_run, .cleanup = release_state, .arg = &ps,
+	};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (!f)
+		return ic_err_set(err, IPTABLES_EUNSUPPORTED, "unsupported address family %d",
+				  req->nfproto);
 	memset(&ps, 0, sizeof(ps));
+	ps.req = req;
 	ps.f = f;
-	ps.v6 = f->nfproto == NFPROTO_IPV6;
-	ps.table = table;
-	ps.chain = chain;
-	ps.handle = handle;
 	ps.out = out;
 	ps.jumpto = "";
-	ps.argv = copy_words(f->prog, spec, &ps.argc);
-	if (!ps.argv) {
-		snprintf(err, errlen, "%s: out of memory", f->prog);
-		return IPTABLES_ENOMEM;
-	}
-	rc = ic_xt_enter(f->nfproto, err, errlen);
-	if (rc) {
-		free_words(ps.argv);
-		return rc;
-	}
-	reset_globals();
-	rc = ic_xt_trap_call(parse_trapped, &ps, err, errlen);
-	release_state(&ps);
-	ic_xt_leave();
+	ps.rule.nfproto = f->nfproto;
+	ps.argv = copy_words(f->prog, req->spec, &ps.argc);
+	if (!ps.argv)
+		return ic_err_nomem(err, f->prog);
+	rc = ic_xt_run(&call, err);
 	free_words(ps.argv);
 	if (rc)
-		ic_xt_rule_free(out);
+		ic_rules_free(out);
 	return rc;
-}
-
-void ic_xt_rule_free(struct ic_xt_rule *r)
-{
-	size_t i;
-
-	if (!r)
-		return;
-	for (i = 0; i < r->n; i++)
-		free(r->entries[i]);
-	free(r->entries);
-	free(r->mask);
-	memset(r, 0, sizeof(*r));
 }

@@ -1,25 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Interposition of libxtables' registration functions, so both address families work in
- * one process.
+ * Interposition of libxtables' xtables_register_target(s), so both address families work
+ * in one process.
  *
  * An extension .so registers the targets of every family from its constructor, which runs
- * once per process; libxtables keeps only those of the family current at that moment and
- * drops the rest for good. We export our own xtables_register_target(s) (and the match
- * variants, for symmetry) from libiptables-c.so: extensions bind to them, we record each
- * target and forward it to libxtables' real function (dlsym(RTLD_NEXT)) when its family is
- * current, and the others later, when ic_xt_enter switches libxtables to their family.
- * Matches are never dropped by family, so they are forwarded at once.
+ * once per process; libxtables up to at least 1.8.9 keeps only those of the family current
+ * at that moment and drops the rest for good (matches are kept whatever their family, so
+ * they need nothing). We export our own xtables_register_target(s) from libiptables-c.so:
+ * extensions bind to them, we record each target and forward it to libxtables' real function
+ * (dlsym(RTLD_NEXT)) when its family is current, and the others later, when ic_xt_run
+ * switches libxtables to their family.
+ *
+ * Build with -DIC_XT_REGISTER_DROPS_FAMILY=0 against a libxtables that keeps other-family
+ * targets: then nothing is interposed and one process may use both families as it is.
  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 
 #include "xt_internal.h"
+#include "../vec.h"
+
+#ifndef IC_XT_REGISTER_DROPS_FAMILY
+#define IC_XT_REGISTER_DROPS_FAMILY 1
+#endif
+
+bool ic_xt_register_needed(void)
+{
+	return IC_XT_REGISTER_DROPS_FAMILY;
+}
+
+#if IC_XT_REGISTER_DROPS_FAMILY
 
 #define IC_EXPORT __attribute__((visibility("default")))
 
-typedef void (*reg_match_fn)(struct xtables_match *);
 typedef void (*reg_target_fn)(struct xtables_target *);
 
 struct tg_rec {
@@ -31,23 +45,12 @@ static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct tg_rec *recs;
 static size_t nrecs, caprecs;
 
-IC_EXPORT void xtables_register_match(struct xtables_match *me);
-IC_EXPORT void xtables_register_matches(struct xtables_match *me, unsigned int n);
 IC_EXPORT void xtables_register_target(struct xtables_target *me);
 IC_EXPORT void xtables_register_targets(struct xtables_target *me, unsigned int n);
 
-/* Local aliases: their addresses are ours even when the global symbol resolves elsewhere. */
+/* Local alias: its address is ours even when the global symbol resolves elsewhere. */
 extern void ic_xt_own_register_target(struct xtables_target *me)
 	__attribute__((alias("xtables_register_target"), visibility("hidden")));
-
-static reg_match_fn real_match(void)
-{
-	static reg_match_fn fn;
-
-	if (!fn)
-		fn = (reg_match_fn)dlsym(RTLD_NEXT, "xtables_register_match");
-	return fn;
-}
 
 static reg_target_fn real_target(void)
 {
@@ -70,36 +73,11 @@ static bool family_current(uint16_t family)
 	return family == NFPROTO_UNSPEC || (afinfo && family == afinfo->family);
 }
 
-void xtables_register_match(struct xtables_match *me)
-{
-	reg_match_fn fn = real_match();
-
-	if (fn)
-		fn(me);
-}
-
-void xtables_register_matches(struct xtables_match *me, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		xtables_register_match(&me[i]);
-}
-
 /* Record @t; false when out of memory (then it is forwarded at once, as without us). */
 static bool record(struct xtables_target *t, bool forwarded)
 {
-	struct tg_rec *nr;
-	size_t ncap;
-
-	if (nrecs == caprecs) {
-		ncap = caprecs ? caprecs * 2 : 64;
-		nr = realloc(recs, ncap * sizeof(*nr));
-		if (!nr)
-			return false;
-		recs = nr;
-		caprecs = ncap;
-	}
+	if (IC_VEC_RESERVE(recs, caprecs, nrecs + 1))
+		return false;
 	recs[nrecs].t = t;
 	recs[nrecs].forwarded = forwarded;
 	nrecs++;
@@ -146,3 +124,16 @@ void ic_xt_register_sync(void)
 	}
 	pthread_mutex_unlock(&reg_mu);
 }
+
+#else
+
+bool ic_xt_register_interposed(void)
+{
+	return false;
+}
+
+void ic_xt_register_sync(void)
+{
+}
+
+#endif

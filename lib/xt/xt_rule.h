@@ -39,7 +39,8 @@ union ic_addr {
 
 struct ic_match {
 	struct xt_entry_match *blob;	/* malloc'd; blob->u.match_size bytes */
-	size_t userspacesize;		/* data bytes -C/-D compare (the extension's) */
+	size_t userspacesize;		/* data bytes -C/-D compare (the extension's); 0 when
+					 * decoded from the kernel without asking libxtables */
 };
 
 struct ic_rule {
@@ -48,8 +49,11 @@ struct ic_rule {
 	char iniface[IFNAMSIZ], outiface[IFNAMSIZ];
 	unsigned char iniface_mask[IFNAMSIZ], outiface_mask[IFNAMSIZ];
 	uint16_t proto;			/* 0 = any */
+	bool proto_given;		/* -p was used, even `-p all` (IPv6 legacy: IP6T_F_PROTO) */
 	uint8_t invflags;		/* IC_INV_* */
 	bool frag;			/* IPv4 -f */
+	bool has_tos;			/* IPv6 legacy header's TOS match (no rulespec sets it; */
+	uint8_t tos;			/* decoded so that -S shows it as iptables does) */
 	bool is_goto;			/* -g rather than -j */
 	struct ic_match *matches;	/* in command-line order */
 	size_t nmatches;
@@ -57,7 +61,7 @@ struct ic_rule {
 	 * or chain (target == NULL, jumpto "ACCEPT"/"DROP"/"RETURN"/chain), or none
 	 * (target == NULL, jumpto ""). */
 	struct xt_entry_target *target;	/* malloc'd; target->u.target_size bytes */
-	size_t target_userspacesize;
+	size_t target_userspacesize;	/* as ic_match.userspacesize */
 	char jumpto[XT_EXTENSION_MAXNAMELEN];
 	uint64_t pcnt, bcnt;		/* -c, or the kernel's counters when decoded */
 };

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Process-global libxtables state: one mutex around every use of libxtables, its one-time
- * initialisation, the family switch, our exit_err trap and stdout capture.
+ * The one door into libxtables (ic_xt_run): one mutex around every use of it, its one-time
+ * initialisation, the family switch, the program globals lent for the run, our exit_err trap
+ * and stdio capture. Nothing here exits: exit_err can only be reached during a run, and then
+ * it always has the run's trap to jump to.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +25,22 @@
 /* libxtables exports the global `line` (used by its own exit_err) without declaring it. */
 extern int line;
 
+/* The run in progress (one at a time: ic_xt_mu). exit_err is only ever reached through
+ * xt_params, which points at ic_xt_globals only while a run holds the mutex, with this set. */
+struct ic_xt_active {
+	jmp_buf jb;
+	const struct ic_xt_family *f;
+	struct ic_err *err;
+	int code;			/* of the error raised */
+};
+
 static pthread_mutex_t ic_xt_mu = PTHREAD_MUTEX_INITIALIZER;
 static bool ic_xt_inited;
-static int xt_family = -1;
-static struct ic_xt_trap *ic_xt_trap_cur;
-static int ic_xt_trap_code;		/* code of the last trapped error */
-static FILE *ic_xt_saved_stderr;
-static FILE *ic_xt_sink;
+static int ic_xt_nfproto = -1;
+static struct ic_xt_active *ic_xt_cur;
+static char ic_xt_version_text[64];
+static char ic_xt_line_text[48];	/* "Error occurred at line: N\n" in a restore, or "" */
+static FILE *ic_xt_sink;		/* where stderr points during a run */
 
 static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
@@ -87,11 +99,6 @@ struct xtables_globals ic_xt_globals = {
 	.compat_rev = ic_xt_compat_rev,
 };
 
-const char *ic_xt_progname(void)
-{
-	return xt_family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
-}
-
 void ic_xt_version(int *major, int *minor, int *patch)
 {
 	int a = 0, b = 0, c = 0;
@@ -102,61 +109,53 @@ void ic_xt_version(int *major, int *minor, int *patch)
 	*patch = c;
 }
 
-/* ---- traps ---- */
+/* ---- the trap ---- */
 
-void ic_xt_trap_push(struct ic_xt_trap *t, char *err, size_t errlen)
+const struct ic_xt_family *ic_xt_cur_family(void)
 {
-	t->prev = ic_xt_trap_cur;
-	t->err = err;
-	t->errlen = errlen;
-	ic_xt_trap_cur = t;
+	return ic_xt_cur->f;
 }
 
-void ic_xt_trap_pop(struct ic_xt_trap *t)
+struct ic_err *ic_xt_cur_err(void)
 {
-	if (ic_xt_trap_cur == t)
-		ic_xt_trap_cur = t->prev;
+	return ic_xt_cur->err;
 }
 
-static __attribute__((noreturn)) void trap_jump(struct ic_xt_trap *t)
+static __attribute__((noreturn)) void raise_code(int code)
 {
-	ic_xt_trap_cur = t->prev;
-	longjmp(t->jb, 1);
-}
-
-static void strip_newlines(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && s[n - 1] == '\n')
-		s[--n] = '\0';
+	ic_xt_cur->code = code;
+	longjmp(ic_xt_cur->jb, 1);
 }
 
 void ic_xt_throw(int code, const char *fmt, ...)
 {
-	struct ic_xt_trap *t = ic_xt_trap_cur;
 	va_list ap;
 
-	if (!t)
-		abort();	/* a bug of ours: ic_xt_throw outside a trap */
 	va_start(ap, fmt);
-	if (t->err && t->errlen) {
-		vsnprintf(t->err, t->errlen, fmt, ap);
-		strip_newlines(t->err);
-	}
+	ic_err_vset(ic_xt_cur->err, code, fmt, ap);
 	va_end(ap);
-	ic_xt_trap_code = code;
-	trap_jump(t);
+	raise_code(code);
 }
 
-/* As libxtables' basic_exit_err, which iptables-legacy uses, but into the trap's buffer. */
+void *ic_xt_alloc(size_t size)
+{
+	void *p = calloc(1, size);
+
+	if (!p) {
+		ic_err_nomem(ic_xt_cur->err, ic_xt_cur->f->prog);
+		raise_code(IPTABLES_ENOMEM);
+	}
+	return p;
+}
+
+/* As libxtables' basic_exit_err, which iptables-legacy uses, but into the run's sink. */
 static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 {
-	struct ic_xt_trap *t = ic_xt_trap_cur;
 	const char *prog = ic_xt_globals.program_name;
-	char buf[IC_XT_ERRBUF * 2];
+	char buf[IC_ERRMSG_MAX * 2];
 	size_t n;
 	va_list ap;
+	int code;
 
 	va_start(ap, msg);
 	n = snprintf(buf, sizeof(buf), "%s v%s: ", prog, ic_xt_globals.program_version);
@@ -166,35 +165,16 @@ static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 	n = strlen(buf);
 	if (status == PARAMETER_PROBLEM)
 		snprintf(buf + n, sizeof(buf) - n,
-			 "\nTry `%s -h' or '%s --help' for more information.", prog, prog);
+			 "\n%sTry `%s -h' or '%s --help' for more information.", ic_xt_line_text,
+			 prog, prog);
 	else if (status == VERSION_PROBLEM)
 		snprintf(buf + n, sizeof(buf) - n,
 			 "\nPerhaps %s or your kernel needs to be upgraded.", prog);
-	strip_newlines(buf);
-
-	if (!t) {
-		/* libxtables used outside our traps (never by us): behave as libxtables would. */
-		fprintf(ic_xt_saved_stderr ? ic_xt_saved_stderr : stderr, "%s\n", buf);
-		exit(status);
-	}
-	if (t->err && t->errlen)
-		snprintf(t->err, t->errlen, "%s", buf);
-	ic_xt_trap_code = status == OTHER_PROBLEM && strstr(buf, "alloc") ? IPTABLES_ENOMEM
-								       : IPTABLES_EINVAL;
-	trap_jump(t);
-}
-
-int ic_xt_trap_call(int (*fn)(void *arg), void *arg, char *err, size_t errlen)
-{
-	struct ic_xt_trap t;
-	int rc;
-
-	ic_xt_trap_push(&t, err, errlen);
-	if (setjmp(t.jb))
-		return ic_xt_trap_code;
-	rc = fn(arg);
-	ic_xt_trap_pop(&t);
-	return rc;
+	code = status == OTHER_PROBLEM && strstr(buf, "alloc") ? IPTABLES_ENOMEM : IPTABLES_EINVAL;
+	ic_err_set(ic_xt_cur->err, code, "%s", buf);
+	if (ic_xt_cur->err)
+		ic_xt_cur->err->param = status == PARAMETER_PROBLEM;
+	raise_code(code);
 }
 
 /*
@@ -240,66 +220,14 @@ static FILE *get_sink(void)
 	return ic_xt_sink;
 }
 
-int ic_xt_enter(int nfproto, char *err, size_t errlen)
-{
-	FILE *sink;
+/* What extensions print goes to stdout: while @mem is set it is stdout. */
+struct capture {
+	FILE *saved, *mem;
+	char *buf;
+	size_t len;
+};
 
-	if (nfproto != NFPROTO_IPV4 && nfproto != NFPROTO_IPV6) {
-		snprintf(err, errlen, "unsupported address family %d", nfproto);
-		return IPTABLES_EUNSUPPORTED;
-	}
-	pthread_mutex_lock(&ic_xt_mu);
-	if (ic_xt_inited && xt_family != nfproto && !ic_xt_register_interposed()) {
-		pthread_mutex_unlock(&ic_xt_mu);
-		snprintf(err, errlen,
-			 "libxtables cannot serve both IPv4 and IPv6 in this process: "
-			 "xtables_register_target is not interposed by libiptables-c");
-		return IPTABLES_EUNSUPPORTED;
-	}
-	sink = get_sink();
-	if (!sink) {
-		pthread_mutex_unlock(&ic_xt_mu);
-		snprintf(err, errlen, "out of memory");
-		return IPTABLES_ENOMEM;
-	}
-	fflush(stderr);
-	ic_xt_saved_stderr = stderr;
-	stderr = sink;
-
-	if (!ic_xt_inited) {
-		xtables_init();
-		xtables_set_nfproto(nfproto);
-		ic_xt_globals.exit_err = ic_xt_exit_err;
-		xtables_set_params(&ic_xt_globals);
-		ic_xt_inited = true;
-		xt_family = nfproto;
-		ic_xt_register_sync();
-	} else if (xt_family != nfproto) {
-		xtables_set_nfproto(nfproto);
-		xt_family = nfproto;
-		ic_xt_register_sync();
-	}
-	xt_params = &ic_xt_globals;
-	ic_xt_globals.program_name = ic_xt_progname();
-	ic_xt_trap_cur = NULL;
-	line = -1;
-	return 0;
-}
-
-void ic_xt_leave(void)
-{
-	fflush(stderr);
-	if (ic_xt_saved_stderr) {
-		stderr = ic_xt_saved_stderr;
-		ic_xt_saved_stderr = NULL;
-	}
-	ic_xt_trap_cur = NULL;
-	pthread_mutex_unlock(&ic_xt_mu);
-}
-
-/* ---- stdout capture ---- */
-
-int ic_xt_capture_begin(struct ic_xt_capture *c)
+static int capture_begin(struct capture *c)
 {
 	memset(c, 0, sizeof(*c));
 	fflush(stdout);
@@ -311,24 +239,143 @@ int ic_xt_capture_begin(struct ic_xt_capture *c)
 	return 0;
 }
 
-char *ic_xt_capture_end(struct ic_xt_capture *c)
+/* Restores stdout; the text, or NULL when it could not be kept whole. */
+static char *capture_end(struct capture *c)
 {
+	bool bad;
 	char *s;
-	int bad;
 
-	if (!c->mem)
-		return NULL;
 	if (stdout == c->mem)
 		stdout = c->saved;
 	bad = fflush(c->mem) != 0 || ferror(c->mem);
 	if (fclose(c->mem) != 0)
-		bad = 1;
-	c->mem = NULL;
+		bad = true;
 	s = c->buf;
-	c->buf = NULL;
-	if (bad || !s) {
+	if (bad) {
 		free(s);
 		return NULL;
 	}
 	return s;
+}
+
+/* Initialise libxtables once and make @f its family; under ic_xt_mu. */
+static int switch_family(const struct ic_xt_family *f, struct ic_err *err)
+{
+	if (ic_xt_inited && ic_xt_nfproto != f->nfproto && ic_xt_register_needed() &&
+	    !ic_xt_register_interposed())
+		return ic_err_set(err, IPTABLES_EUNSUPPORTED,
+				  "libxtables cannot serve both IPv4 and IPv6 in this process: "
+				  "xtables_register_target is not interposed by libiptables-c");
+	if (!ic_xt_inited) {
+		xtables_init();
+		xtables_set_nfproto(f->nfproto);
+		xtables_set_params(&ic_xt_globals);	/* xt_params: restored after the run */
+		ic_xt_inited = true;
+	} else if (ic_xt_nfproto != f->nfproto) {
+		xtables_set_nfproto(f->nfproto);
+	}
+	if (ic_xt_nfproto != f->nfproto) {
+		ic_xt_nfproto = f->nfproto;
+		ic_xt_register_sync();
+	}
+	return 0;
+}
+
+/* The run's program globals: messages read "ip6tables v1.8.9 (nf_tables): ...". */
+static void lend_globals(const struct ic_xt_family *f, const struct ic_xt_call *call)
+{
+	snprintf(ic_xt_version_text, sizeof(ic_xt_version_text), "%s (%s)",
+		 IC_XTABLES_PKGVERSION, call->mode && call->mode[0] ? call->mode : "legacy");
+	ic_xt_globals.program_name = call->prog ? call->prog : f->prog;
+	ic_xt_globals.program_version = ic_xt_version_text;
+	ic_xt_globals.exit_err = ic_xt_exit_err;
+	ic_xt_globals.compat_rev = call->compat_rev ? call->compat_rev : ic_xt_compat_rev;
+	xt_params = &ic_xt_globals;
+	line = call->line > 0 ? call->line : -1;
+	if (line > 0)
+		snprintf(ic_xt_line_text, sizeof(ic_xt_line_text), "Error occurred at line: %d\n",
+			 line);
+	else
+		ic_xt_line_text[0] = '\0';
+}
+
+const char *ic_xt_prog(void)
+{
+	return ic_xt_globals.program_name;
+}
+
+const char *ic_xt_at_line(void)
+{
+	return ic_xt_line_text;
+}
+
+/* The family switch and fn under the trap: a frame of its own, so nothing of ic_xt_run
+ * lives across the longjmp. */
+static int run_trapped(struct ic_xt_active *a, const struct ic_xt_call *call)
+{
+	int rc;
+
+	if (setjmp(a->jb))
+		return a->code;
+	rc = switch_family(a->f, a->err);
+	return rc ? rc : call->fn(call->arg);
+}
+
+int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
+{
+	const struct ic_xt_family *f = ic_xt_family(call->nfproto);
+	struct ic_xt_active active = { .f = f, .err = err };
+	struct xtables_globals *saved_params;
+	FILE *sink, *saved_stderr;
+	struct capture cap;
+	char *text;
+	int rc;
+
+	if (!f)
+		return ic_err_set(err, IPTABLES_EUNSUPPORTED, "unsupported address family %d",
+				  call->nfproto);
+	pthread_mutex_lock(&ic_xt_mu);
+	sink = get_sink();
+	if (!sink || (call->out && capture_begin(&cap))) {
+		pthread_mutex_unlock(&ic_xt_mu);
+		return ic_err_nomem(err, f->prog);
+	}
+	fflush(stderr);
+	saved_stderr = stderr;
+	stderr = sink;
+	saved_params = xt_params;
+	lend_globals(f, call);
+	ic_xt_cur = &active;
+
+	rc = run_trapped(&active, call);
+	if (call->cleanup)
+		call->cleanup(call->arg);
+
+	ic_xt_cur = NULL;
+	xt_params = saved_params;
+	fflush(stderr);
+	stderr = saved_stderr;
+	if (call->out) {
+		text = capture_end(&cap);
+		if (!rc && !text)
+			rc = ic_err_nomem(err, f->prog);
+		if (rc)
+			free(text);
+		else
+			*call->out = text;
+	}
+	pthread_mutex_unlock(&ic_xt_mu);
+	return rc;
+}
+
+static int nothing(void *arg)
+{
+	return 0;
+}
+
+int ic_xt_usable(uint8_t nfproto, struct ic_err *err)
+{
+	const struct ic_xt_call call = { .nfproto = nfproto, .fn = nothing };
+
+	return ic_xt_run(&call, err);
 }

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The IPv4 and IPv6 rows of struct ic_xt_family, and the entry-head code written once. */
+#include <string.h>
+#include <sys/socket.h>
+#include <xtables.h>
+
+#include "xt_family.h"
+
+static void parse_addrs4(const char *spec, void **addrs, void **masks, unsigned int *n)
+{
+	xtables_ipparse_multiple(spec, (struct in_addr **)addrs, (struct in_addr **)masks, n);
+}
+
+static void parse_addrs6(const char *spec, void **addrs, void **masks, unsigned int *n)
+{
+	xtables_ip6parse_multiple(spec, (struct in6_addr **)addrs, (struct in6_addr **)masks, n);
+}
+
+#define IC_HEAD_LAYOUT(E, IP) \
+	.size = sizeof(E), \
+	.src = offsetof(E, IP.src), .dst = offsetof(E, IP.dst), \
+	.smsk = offsetof(E, IP.smsk), .dmsk = offsetof(E, IP.dmsk), \
+	.iniface = offsetof(E, IP.iniface), .outiface = offsetof(E, IP.outiface), \
+	.iniface_mask = offsetof(E, IP.iniface_mask), \
+	.outiface_mask = offsetof(E, IP.outiface_mask), \
+	.proto = offsetof(E, IP.proto), .flags = offsetof(E, IP.flags), \
+	.invflags = offsetof(E, IP.invflags), \
+	.target_offset = offsetof(E, target_offset), .next_offset = offsetof(E, next_offset), \
+	.counters = offsetof(E, counters)
+
+const struct ic_xt_family ic_xt_ipv4 = {
+	.nfproto = NFPROTO_IPV4,
+	.af = AF_INET,
+	.prog = "iptables",
+	.addr_len = sizeof(struct in_addr),
+	.any = "0.0.0.0/0",
+	.save_omits_by_mask = false,
+	.parse_addrs = parse_addrs4,
+	.head = {
+		IC_HEAD_LAYOUT(struct ipt_entry, ip),
+		.f_frag = IPT_F_FRAG, .f_goto = IPT_F_GOTO,
+	},
+};
+
+const struct ic_xt_family ic_xt_ipv6 = {
+	.nfproto = NFPROTO_IPV6,
+	.af = AF_INET6,
+	.prog = "ip6tables",
+	.addr_len = sizeof(struct in6_addr),
+	.any = "::0/0",
+	.save_omits_by_mask = true,
+	.parse_addrs = parse_addrs6,
+	.head = {
+		IC_HEAD_LAYOUT(struct ip6t_entry, ipv6),
+		.tos = offsetof(struct ip6t_entry, ipv6.tos),
+		.f_goto = IP6T_F_GOTO, .f_proto = IP6T_F_PROTO, .f_tos = IP6T_F_TOS,
+	},
+};
+
+const struct ic_xt_family *ic_xt_family(uint8_t nfproto)
+{
+	if (nfproto == NFPROTO_IPV4)
+		return &ic_xt_ipv4;
+	if (nfproto == NFPROTO_IPV6)
+		return &ic_xt_ipv6;
+	return NULL;
+}
+
+static bool flag(uint8_t flags, uint8_t bit)
+{
+	return bit && (flags & bit);
+}
+
+void ic_xt_head_fill(const struct ic_xt_family *f, const struct ic_rule *r, void *head)
+{
+	const struct ic_xt_layout *l = &f->head;
+	unsigned char *h = head;
+	struct xt_counters c = { .pcnt = r->pcnt, .bcnt = r->bcnt };
+	uint8_t flags = 0;
+
+	memset(h, 0, l->size);
+	memcpy(h + l->src, &r->src, f->addr_len);
+	memcpy(h + l->dst, &r->dst, f->addr_len);
+	memcpy(h + l->smsk, &r->smsk, f->addr_len);
+	memcpy(h + l->dmsk, &r->dmsk, f->addr_len);
+	memcpy(h + l->iniface, r->iniface, IFNAMSIZ);
+	memcpy(h + l->outiface, r->outiface, IFNAMSIZ);
+	memcpy(h + l->iniface_mask, r->iniface_mask, IFNAMSIZ);
+	memcpy(h + l->outiface_mask, r->outiface_mask, IFNAMSIZ);
+	memcpy(h + l->proto, &r->proto, sizeof(r->proto));
+	if (r->frag)
+		flags |= l->f_frag;
+	if (r->is_goto)
+		flags |= l->f_goto;
+	if (r->proto_given)
+		flags |= l->f_proto;
+	if (r->has_tos && l->tos) {
+		flags |= l->f_tos;
+		h[l->tos] = r->tos;
+	}
+	h[l->flags] = flags;
+	h[l->invflags] = r->invflags;
+	memcpy(h + l->counters, &c, sizeof(c));
+}
+
+void ic_xt_head_read(const struct ic_xt_family *f, const void *head, struct ic_rule *r)
+{
+	const struct ic_xt_layout *l = &f->head;
+	const unsigned char *h = head;
+	struct xt_counters c;
+	uint8_t flags = h[l->flags];
+
+	r->nfproto = f->nfproto;
+	memset(&r->src, 0, sizeof(r->src));
+	memset(&r->dst, 0, sizeof(r->dst));
+	memset(&r->smsk, 0, sizeof(r->smsk));
+	memset(&r->dmsk, 0, sizeof(r->dmsk));
+	memcpy(&r->src, h + l->src, f->addr_len);
+	memcpy(&r->dst, h + l->dst, f->addr_len);
+	memcpy(&r->smsk, h + l->smsk, f->addr_len);
+	memcpy(&r->dmsk, h + l->dmsk, f->addr_len);
+	memcpy(r->iniface, h + l->iniface, IFNAMSIZ);
+	memcpy(r->outiface, h + l->outiface, IFNAMSIZ);
+	memcpy(r->iniface_mask, h + l->iniface_mask, IFNAMSIZ);
+	memcpy(r->outiface_mask, h + l->outiface_mask, IFNAMSIZ);
+	memcpy(&r->proto, h + l->proto, sizeof(r->proto));
+	r->invflags = h[l->invflags];
+	r->frag = flag(flags, l->f_frag);
+	r->is_goto = flag(flags, l->f_goto);
+	r->proto_given = flag(flags, l->f_proto);
+	r->has_tos = flag(flags, l->f_tos);
+	r->tos = l->tos ? h[l->tos] : 0;
+	memcpy(&c, h + l->counters, sizeof(c));
+	r->pcnt = c.pcnt;
+	r->bcnt = c.bcnt;
+}
+
+uint16_t ic_xt_head_u16(const void *head, size_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, (const unsigned char *)head + off, sizeof(v));
+	return v;
+}
+
+void ic_xt_head_set_u16(void *head, size_t off, uint16_t v)
+{
+	memcpy((unsigned char *)head + off, &v, sizeof(v));
+}
