@@ -93,6 +93,7 @@ START_TEST(double_dash_ends_spec)
 {
 	const struct tcfg *c = exec_cfg(_i);
 	iptables *h;
+	char *out;
 
 	tns_enter();
 	h = topen(c);
@@ -104,7 +105,9 @@ START_TEST(double_dash_ends_spec)
 	ck_assert_int_ne(iptables_append(h, "filter", "INPUT",
 					 IPTABLES_SPEC("--tab", "mangle", "-j", "ACCEPT")), 0);
 	ck_assert_uint_eq(trule_count(h, "INPUT"), 0);
-	ck_assert_str_eq(tcli(c, NULL, NULL, "-t mangle -S INPUT"), "-P INPUT ACCEPT");
+	out = tcli(c, NULL, NULL, "-t mangle -S INPUT");
+	ck_assert_str_eq(out, "-P INPUT ACCEPT");
+	free(out);
 	iptables_free(h);
 }
 END_TEST
@@ -350,6 +353,16 @@ static const char **long_spec(int kind, bool v6)
 	return v;
 }
 
+static void free_long_spec(int kind, const char **v)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if ((kind == LONG_WORD && i == 1) || (kind == LONG_LINE && i % 4 == 3))
+			free((char *)v[i]);
+	free(v);
+}
+
 /* In a transaction (and around other ops), a rule gets what a single call gives it. */
 START_TEST(long_rules_in_txn)
 {
@@ -401,6 +414,7 @@ START_TEST(long_rules_in_txn)
 		free(single);
 		free(txn);
 		free(want);
+		free_long_spec(kind, spec);
 	}
 	iptables_free(h);
 }
@@ -411,6 +425,7 @@ START_TEST(rename_in_txn)
 {
 	const struct tcfg *c = exec_cfg(_i);
 	iptables *h;
+	char *out;
 
 	tns_enter();
 	h = topen(c);
@@ -423,9 +438,10 @@ START_TEST(rename_in_txn)
 	ck_rc(h, iptables_append(h, "filter", "L", IPTABLES_SPEC("-j", "tB")), 0);
 	ck_rc(h, iptables_new_chain(h, "filter", "K"), 0);
 	ck_rc(h, iptables_commit(h), 0);
-	ck_assert_str_eq(tlist(h, "filter", NULL, false, NULL),
-			 "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N K\n-N L\n-N tB\n"
+	out = tlist(h, "filter", NULL, false, NULL);
+	ck_assert_str_eq(out, "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N K\n-N L\n-N tB\n"
 			 "-A L -j tB\n-A tB -j ACCEPT");
+	free(out);
 	iptables_free(h);
 }
 END_TEST
@@ -466,7 +482,7 @@ static int failing_two_table_txn(iptables *h)
 START_TEST(putback_keeps_other_writers)
 {
 	const struct tcfg *c = &tcfgs[EXEC_FIRST + _i];	/* legacy: the xtables lock */
-	char dir[] = "/tmp/ic-wrap-XXXXXX", *path, *out = NULL;
+	char dir[] = "/tmp/ic-wrap-XXXXXX", *path, *out;
 	double deadline;
 	iptables *h;
 	int rc;
@@ -486,8 +502,11 @@ START_TEST(putback_keeps_other_writers)
 	h = open_path(c, path, 10);
 	rc = failing_two_table_txn(h);
 	ck_assert_msg(rc < 0, "%s: committed", c->name);
-	ck_assert_str_eq(tcli(c, NULL, NULL, "-t filter -S INPUT"), "-P INPUT ACCEPT");
+	out = tcli(c, NULL, NULL, "-t filter -S INPUT");
+	ck_assert_str_eq(out, "-P INPUT ACCEPT");
 	/* the other writer's rule lands (now or once we let go of the lock) and stays */
+	free(out);
+	out = NULL;
 	for (deadline = now_s() + 10; now_s() < deadline; usleep(50000)) {
 		free(out);
 		out = tcli(c, NULL, NULL, "-t mangle -S");

@@ -241,6 +241,14 @@ struct child {
 
 #define CHILD_STACK (64 * 1024)
 
+/* Ends a clone without the exit hooks (atexit, a sanitizer's leak check) of the process it is
+ * a copy of. */
+static __attribute__((noreturn)) void quit(int status)
+{
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
 /* The program's clone, sharing the runner's memory until it execs (as posix_spawn does). */
 static int program_main(void *arg)
 {
@@ -265,7 +273,7 @@ static int program_main(void *arg)
 	execve(c->file, c->argv, c->env);
 fail:
 	c->exec_err = errno ? errno : ENOEXEC;
-	_exit(127);
+	quit(127);
 }
 
 static void write_int(int fd, int v)
@@ -274,20 +282,21 @@ static void write_int(int fd, int v)
 		;
 }
 
-/* Every fd but @keep and 0..2, so that only the program holds the pipes' other ends. */
+/* Every fd but @keep, so that only the program holds the pipes' other ends, and the runner
+ * holds nothing of the caller's (its stdio included). */
 static void close_all_but(int keep)
 {
 	struct rlimit rl;
 	unsigned int fd, max = 1024;
 
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3U, (unsigned int)keep - 1, 0) == 0 &&
+	if ((keep == 0 || syscall(SYS_close_range, 0U, (unsigned int)keep - 1, 0) == 0) &&
 	    syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0) == 0)
 		return;
 #endif
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		max = (unsigned int)rl.rlim_cur;
-	for (fd = 3; fd < max; fd++)
+	for (fd = 0; fd < max; fd++)
 		if (fd != (unsigned int)keep)
 			close(fd);
 }
@@ -309,11 +318,11 @@ static int runner_main(void *arg)
 	pid = clone(program_main, c->stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
 	write_int(c->report, pid < 0 ? errno : c->exec_err);
 	if (pid < 0 || c->exec_err)
-		_exit(0);
+		quit(0);
 	close_all_but(c->report);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			_exit(0);
+			quit(0);
 	if (WIFEXITED(st))
 		status = WEXITSTATUS(st);
 	else if (WIFSIGNALED(st))
@@ -321,7 +330,7 @@ static int runner_main(void *arg)
 	else
 		status = 255;
 	write_int(c->report, status);
-	_exit(0);
+	quit(0);
 }
 
 /* One int from the runner; -1 when it died without saying. */
