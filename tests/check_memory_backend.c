@@ -6,10 +6,13 @@
  * a libiptc handle in a fresh namespace, and require the same return codes, the same
  * iptables_errmsg text and the same listings and stats after every call.
  */
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -323,10 +326,11 @@ static char *strv_text(int rc, char **v, size_t n)
 
 static char *stats_text(int rc, struct iptables_stat *st, size_t n)
 {
-	char *s = strdup(""), *t;
+	char *s, *t;
 
 	if (rc)
 		return NULL;
+	s = strdup("");
 	for (size_t i = 0; i < n; i++) {
 		const struct iptables_stat *x = &st[i];
 
@@ -852,6 +856,18 @@ START_TEST(test_equivalence_v6)
 }
 END_TEST
 
+/* The equivalence tests need a namespace of their own for libiptc; the unit tests do not. */
+static bool can_unshare_net(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
 int main(void)
 {
 	Suite *s = suite_create("memory_backend");
@@ -867,6 +883,10 @@ int main(void)
 	tcase_add_test(unit, test_kernel_model);
 	tcase_add_test(unit, test_transactions);
 	suite_add_tcase(s, unit);
+	if (!can_unshare_net()) {
+		printf("no network namespace here: equivalence with libiptc not tested\n");
+		return trun(s);
+	}
 	tcase_set_timeout(eq, ttimeout(120));
 	tcase_add_loop_test(eq, test_equivalence_v4, 0, 4);
 	tcase_add_loop_test(eq, test_equivalence_v6, 0, 4);
