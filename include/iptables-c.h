@@ -38,7 +38,9 @@ enum iptables_proto { IPTABLES_IPV4 = 4, IPTABLES_IPV6 = 6 };
 enum iptables_backend {
 	IPTABLES_BACKEND_AUTO = 0,	/**< follow the system's iptables */
 	IPTABLES_BACKEND_LIBIPTC,	/**< in-process libiptc + libxtables */
-	IPTABLES_BACKEND_EXEC		/**< spawn iptables/ip6tables --wait */
+	IPTABLES_BACKEND_EXEC,		/**< spawn iptables/ip6tables --wait */
+	IPTABLES_BACKEND_NFT = 3,	/**< native nf_tables (lib/nft/) */
+	IPTABLES_BACKEND_MEMORY = 4	/**< no kernel: an in-memory ruleset per handle */
 };
 
 struct iptables_options {
