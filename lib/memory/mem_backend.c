@@ -47,6 +47,8 @@ static int run_ops(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 	ic_mem_work_init(&w, cx, ruleset_of(cx));
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		rc = ic_mem_op_apply(&w, &ops[i]);
+		if (rc < 0)
+			cx->err->failed_op = i + 1;
 		result = rc;
 		mutates |= ic_op_mutates(ops[i].code);
 	}

@@ -196,6 +196,8 @@ int ic_mem_parse(struct ic_ctx *cx, const struct ic_mem_table *t, const struct i
 		.chain_exists = t ? chain_exists : NULL,
 		.arg = (void *)t,
 		.compat_rev = any_revision,
+		.prog = cx->input_prog,
+		.line = cx->input_line,
 	};
 	int rc;
 
