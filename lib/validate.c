@@ -49,8 +49,8 @@ int ic_check_table(struct ic_ctx *cx, const char *table)
 	if (!*table)
 		return ic_param_error(cx, "empty table name is not allowed");
 	if (strlen(table) > IC_TABLE_MAXLEN)
-		return ic_param_error(cx, "table name `%s' too long (must be under %u chars)", table,
-				   IC_TABLE_MAXLEN + 1);
+		return ic_param_error(cx, "table name `%s' too long (must be under %u chars)",
+				      table, IC_TABLE_MAXLEN + 1);
 	for (const char *p = table; *p; p++)
 		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
 			return ic_param_error(cx, "Invalid table name `%s'", table);
@@ -66,8 +66,8 @@ int ic_check_chain(struct ic_ctx *cx, const char *chain)
 	if (*chain == '-' || *chain == '!')
 		return ic_param_error(cx, "chain name not allowed to start with `%c'", *chain);
 	if (strlen(chain) > IC_CHAIN_MAXLEN)
-		return ic_param_error(cx, "chain name `%s' too long (must be under %u chars)", chain,
-				   IC_CHAIN_MAXLEN + 1);
+		return ic_param_error(cx, "chain name `%s' too long (must be under %u chars)",
+				      chain, IC_CHAIN_MAXLEN + 1);
 	for (const char *p = chain; *p; p++)
 		if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
 			return ic_param_error(cx, "Invalid chain name `%s'", chain);
