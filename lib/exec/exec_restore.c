@@ -551,12 +551,15 @@ int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 	if (nft_mode(cx))
 		return commit(cx, ops, n);
 	lock = ic_lock_acquire(cx->err, cx->lockfile, cx->timeout_s);
-	if (lock < 0)
+	if (lock == IPTABLES_ELOCK)
 		return lock;
-	pfd = ic_lock_private(cx->err, priv, sizeof(priv));
+	pfd = lock < 0 ? -1 : ic_lock_private(cx->err, priv, sizeof(priv));
 	if (pfd < 0) {
+		/* a lock file we cannot open (not root, say): the programs report it in their
+		 * own words, as they do outside a transaction */
 		ic_lock_release(lock);
-		return pfd;
+		memset(cx->err, 0, sizeof(*cx->err));
+		return commit(cx, ops, n);
 	}
 	cx->lockfile = priv;
 	rc = commit(cx, ops, n);
