@@ -378,12 +378,14 @@ static int restore_fail(struct commit *c, const struct ic_script *x, const struc
 	return code;
 }
 
-/* Runs restore script @x; on failure, *failed_section is the section refused (or NO_OP). */
-static int run_restore(struct commit *c, const struct ic_script *x, size_t *failed_section)
+/* Runs restore script @x (with --test: only parses it); on failure, *failed_section is the
+ * section refused (or NO_OP). */
+static int restore_run(struct commit *c, const struct ic_script *x, bool test,
+		       size_t *failed_section)
 {
 	struct ic_spawn_res res;
 	char wait_s[16], *text, *rpath;
-	const char *argv[7];
+	const char *argv[8];
 	size_t len, i = 0;
 	int rc;
 
@@ -399,6 +401,8 @@ static int run_restore(struct commit *c, const struct ic_script *x, size_t *fail
 	argv[i++] = "--noflush";
 	if (c->counters)
 		argv[i++] = "--counters";
+	if (test)
+		argv[i++] = "--test";
 	argv[i++] = "--wait";
 	if (c->cx->timeout_s > 0) {
 		snprintf(wait_s, sizeof(wait_s), "%d", c->cx->timeout_s);
@@ -419,6 +423,11 @@ static int run_restore(struct commit *c, const struct ic_script *x, size_t *fail
 }
 
 /* An op alone: the command a single call would run. */
+static int run_restore(struct commit *c, const struct ic_script *x, size_t *failed_section)
+{
+	return restore_run(c, x, false, failed_section);
+}
+
 static int run_single(struct commit *c, const struct run *r)
 {
 	const struct ic_op *op = &c->ops[r->op];
@@ -517,7 +526,12 @@ static int undo(struct ic_ctx *cx, const struct ic_exec_snap *snap, const bool *
 	return rc;
 }
 
-/* Several runs or tables: snapshot the tables, run, reload what was committed on failure. */
+/*
+ * Several runs or tables: snapshot the tables, run, reload what was committed on failure.
+ * iptables-nft takes no lock, so a reload there can undo what another writer did meanwhile:
+ * the first run is parsed with --test before anything is committed, so that what the
+ * parser refuses (the most common failure) never reaches a put-back.
+ */
 static int run_guarded(struct commit *c)
 {
 	struct tables t = { 0 };
@@ -525,6 +539,11 @@ static int run_guarded(struct commit *c)
 	size_t i;
 	int rc;
 
+	if (nft_mode(c->cx) && c->runs[0].op == NO_OP) {
+		rc = restore_run(c, &c->runs[0].x, true, &i);
+		if (rc)
+			return rc;
+	}
 	if (tables_of(c, &t)) {
 		rc = ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
 		goto out;
@@ -583,12 +602,15 @@ int ic_exec_commit(struct ic_ctx *cx, const struct ic_op *ops, size_t n)
 	if (nft_mode(cx))
 		return commit(cx, ops, n);
 	lock = ic_lock_acquire(cx->err, cx->lockfile, cx->timeout_s);
-	if (lock < 0)
+	if (lock == IPTABLES_ELOCK)
 		return lock;
-	pfd = ic_lock_private(cx->err, priv, sizeof(priv));
+	pfd = lock < 0 ? -1 : ic_lock_private(cx->err, priv, sizeof(priv));
 	if (pfd < 0) {
+		/* a lock file we cannot open (not root, say): the programs report it in their
+		 * own words, as they do outside a transaction */
 		ic_lock_release(lock);
-		return pfd;
+		memset(cx->err, 0, sizeof(*cx->err));
+		return commit(cx, ops, n);
 	}
 	cx->lockfile = priv;
 	rc = commit(cx, ops, n);
