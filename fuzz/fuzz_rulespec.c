@@ -16,6 +16,18 @@
 
 static const char *const tables[] = { "filter", "nat", "mangle", "raw" };
 
+static void stat_free(struct iptables_stat *row)
+{
+	free(row->target);
+	free(row->protocol);
+	free(row->opt);
+	free(row->in);
+	free(row->out);
+	free(row->source);
+	free(row->destination);
+	free(row->options);
+}
+
 static void print_all(const struct ic_parse_req *req, const struct ic_rules *rs)
 {
 	struct iptables_stat row;
@@ -28,7 +40,7 @@ static void print_all(const struct ic_parse_req *req, const struct ic_rules *rs)
 				      &err) == 0)
 			free(line);
 		if (ic_xt_format_stat(req->nfproto, req->mode, &rs->v[i], &row, &err) == 0)
-			iptables_stats_free(&row, 1);
+			stat_free(&row);
 	}
 }
 

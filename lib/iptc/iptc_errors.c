@@ -88,9 +88,9 @@ static int init_fail(struct ic_ctx *cx, int err, const char *table)
 	const char *prog = ic_prog(cx);
 
 	return ic_error(cx, ic_iptc_errno_code(IC_IPTC_FN_INIT, err),
-			 "%s v%d.%d.%d (legacy): can't initialize %s table `%s': %s\n"
+			 "%s v%d.%d.%d (%s): can't initialize %s table `%s': %s\n"
 			 "Perhaps %s or your kernel needs to be upgraded.",
-			 prog, cx->ver_major, cx->ver_minor, cx->ver_patch, prog, table,
+			 prog, cx->ver_major, cx->ver_minor, cx->ver_patch, cx->mode, prog, table,
 			 ic_iptc_text(IC_IPTC_FN_INIT, err), prog);
 }
 

@@ -10,6 +10,7 @@
 
 #include "iptc_backend.h"
 #include "../lock.h"
+#include "../vec.h"
 
 int ic_iptc_session_begin(struct ic_iptc_session *s, struct ic_ctx *cx)
 {
@@ -40,16 +41,9 @@ static struct ic_iptc_table *table_find(struct ic_iptc_session *s, const char *t
 static struct ic_iptc_table *table_add(struct ic_iptc_session *s, const char *table)
 {
 	struct ic_iptc_table *nt;
-	size_t ncap;
 
-	if (s->n == s->cap) {
-		ncap = s->cap ? s->cap * 2 : 4;
-		nt = realloc(s->tabs, ncap * sizeof(*nt));
-		if (!nt)
-			return NULL;
-		s->tabs = nt;
-		s->cap = ncap;
-	}
+	if (IC_VEC_RESERVE(s->tabs, s->cap, s->n + 1))
+		return NULL;
 	nt = &s->tabs[s->n];
 	nt->name = strdup(table);
 	if (!nt->name)

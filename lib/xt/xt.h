@@ -37,7 +37,7 @@ typedef int ic_compat_rev_fn(const char *name, uint8_t rev, int opt);
 struct ic_parse_req {
 	uint8_t nfproto;
 	const char *mode;		/* "legacy" / "nf_tables": used in messages */
-	const char *table;
+	const char *table;		/* required: -t must name it, nat refuses DROP */
 	const char *chain;		/* may be NULL: then no chain checks (-i with OUTPUT...) */
 	const char *const *spec;	/* NULL-terminated words after `iptables -A CHAIN` */
 	/* NULL: a target that is neither a verdict nor a loadable extension is taken as a
@@ -66,7 +66,10 @@ int ic_xt_parse(const struct ic_parse_req *req, struct ic_rules *out, struct ic_
 /*
  * The `-A CHAIN ...` line `iptables -S` prints for @r (with @counters, as `iptables -v -S`:
  * "... -c PKTS BYTES" before the target). @r is a parsed rule or one a backend decoded from
- * the kernel; for a decoded jump to a user chain, target is NULL and jumpto the chain.
+ * the kernel. A decoder gives a verdict as target NULL, jumpto "ACCEPT"/"DROP"/"RETURN"/
+ * "QUEUE"; a jump as target NULL, jumpto the chain, is_goto for -g; no target as target
+ * NULL, jumpto ""; an extension target as its blob (jumpto its name, for the stats row).
+ * Match blobs need no userspacesize here.
  * Returns 0 and a malloc'd line without newline in *line, or an error in @err.
  */
 int ic_xt_format_rule(uint8_t nfproto, const char *mode, const char *chain,

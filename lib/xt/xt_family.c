@@ -16,46 +16,35 @@ static void parse_addrs6(const char *spec, void **addrs, void **masks, unsigned 
 	xtables_ip6parse_multiple(spec, (struct in6_addr **)addrs, (struct in6_addr **)masks, n);
 }
 
-#define IC_HEAD_LAYOUT(E, IP) \
-	.size = sizeof(E), \
-	.src = offsetof(E, IP.src), .dst = offsetof(E, IP.dst), \
-	.smsk = offsetof(E, IP.smsk), .dmsk = offsetof(E, IP.dmsk), \
-	.iniface = offsetof(E, IP.iniface), .outiface = offsetof(E, IP.outiface), \
-	.iniface_mask = offsetof(E, IP.iniface_mask), \
-	.outiface_mask = offsetof(E, IP.outiface_mask), \
-	.proto = offsetof(E, IP.proto), .flags = offsetof(E, IP.flags), \
-	.invflags = offsetof(E, IP.invflags), \
-	.target_offset = offsetof(E, target_offset), .next_offset = offsetof(E, next_offset), \
-	.counters = offsetof(E, counters)
+/* A row: E is the entry type, IP its ip member; the rest are the head's own designators. */
+#define IC_XT_FAMILY(NF, AF, PROG, ANY, OMIT, PARSE, E, IP, ...) {			\
+	.nfproto = NF, .af = AF, .prog = PROG, .any = ANY,				\
+	.addr_len = sizeof(((E *)0)->IP.src), .save_omits_by_mask = OMIT,		\
+	.parse_addrs = PARSE,								\
+	.head = {									\
+		.size = sizeof(E),							\
+		.src = offsetof(E, IP.src), .dst = offsetof(E, IP.dst),			\
+		.smsk = offsetof(E, IP.smsk), .dmsk = offsetof(E, IP.dmsk),		\
+		.iniface = offsetof(E, IP.iniface), .outiface = offsetof(E, IP.outiface),	\
+		.iniface_mask = offsetof(E, IP.iniface_mask),				\
+		.outiface_mask = offsetof(E, IP.outiface_mask),				\
+		.proto = offsetof(E, IP.proto), .flags = offsetof(E, IP.flags),		\
+		.invflags = offsetof(E, IP.invflags),					\
+		.target_offset = offsetof(E, target_offset),				\
+		.next_offset = offsetof(E, next_offset),				\
+		.counters = offsetof(E, counters),					\
+		__VA_ARGS__								\
+	},										\
+}
 
-const struct ic_xt_family ic_xt_ipv4 = {
-	.nfproto = NFPROTO_IPV4,
-	.af = AF_INET,
-	.prog = "iptables",
-	.addr_len = sizeof(struct in_addr),
-	.any = "0.0.0.0/0",
-	.save_omits_by_mask = false,
-	.parse_addrs = parse_addrs4,
-	.head = {
-		IC_HEAD_LAYOUT(struct ipt_entry, ip),
-		.f_frag = IPT_F_FRAG, .f_goto = IPT_F_GOTO,
-	},
-};
+const struct ic_xt_family ic_xt_ipv4 =
+	IC_XT_FAMILY(NFPROTO_IPV4, AF_INET, "iptables", "0.0.0.0/0", false, parse_addrs4,
+		     struct ipt_entry, ip, .f_frag = IPT_F_FRAG, .f_goto = IPT_F_GOTO);
 
-const struct ic_xt_family ic_xt_ipv6 = {
-	.nfproto = NFPROTO_IPV6,
-	.af = AF_INET6,
-	.prog = "ip6tables",
-	.addr_len = sizeof(struct in6_addr),
-	.any = "::0/0",
-	.save_omits_by_mask = true,
-	.parse_addrs = parse_addrs6,
-	.head = {
-		IC_HEAD_LAYOUT(struct ip6t_entry, ipv6),
-		.tos = offsetof(struct ip6t_entry, ipv6.tos),
-		.f_goto = IP6T_F_GOTO, .f_proto = IP6T_F_PROTO, .f_tos = IP6T_F_TOS,
-	},
-};
+const struct ic_xt_family ic_xt_ipv6 =
+	IC_XT_FAMILY(NFPROTO_IPV6, AF_INET6, "ip6tables", "::0/0", true, parse_addrs6,
+		     struct ip6t_entry, ipv6, .tos = offsetof(struct ip6t_entry, ipv6.tos),
+		     .f_goto = IP6T_F_GOTO, .f_proto = IP6T_F_PROTO, .f_tos = IP6T_F_TOS);
 
 const struct ic_xt_family *ic_xt_family(uint8_t nfproto)
 {

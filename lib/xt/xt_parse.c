@@ -55,7 +55,6 @@ struct pstate {
 	struct ic_rules *out;
 
 	struct ic_rule rule;		/* what the words say so far; addresses come last */
-	union ic_xt_head head;		/* the entry the extensions' parse callbacks see */
 	unsigned int options;
 	struct xtables_rule_match *matches;
 	struct xtables_target *target;
@@ -72,7 +71,9 @@ struct pstate {
 
 	void *saddrs, *smasks, *daddrs, *dmasks;	/* struct in_addr / in6_addr arrays */
 	unsigned int nsaddrs, ndaddrs;
-};
+
+	union ic_xt_head head;		/* the entry the extensions' parse callbacks see; */
+};					/* last: it ends in a flexible array */
 
 static char opt2char(unsigned int option)
 {
