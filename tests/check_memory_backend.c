@@ -640,6 +640,76 @@ static void run_bad(struct twin *tw, const struct corpus *cp)
 
 #define S(...) IPTABLES_SPEC(__VA_ARGS__)
 
+/* Which rule -C and -D find: the same rule written otherwise, and rules that differ only in
+ * what the delete mask leaves out or keeps. */
+static void run_matching(struct twin *tw, bool v6)
+{
+	const char *a1 = v6 ? "2001:db8::1" : "192.0.2.1";
+	const char *a1m = v6 ? "2001:db8::1/128" : "192.0.2.1/32";
+	const char *const *const rules[] = {
+		S("-p", "tcp", "--dport", "22", "-j", "ACCEPT"),
+		S("-j", "ACCEPT"),
+		S("-i", "eth+", "-j", "ACCEPT"),
+		S("-m", "comment", "--comment", "one", "-j", "ACCEPT"),
+		S("-m", "limit", "--limit", "5/min", "-j", "LOG", "--log-prefix", "x "),
+		S("-m", "conntrack", "--ctstate", "NEW,ESTABLISHED", "-j", "ACCEPT"),
+		S("-p", "udp", "-m", "multiport", "--dports", "53,67", "-j", "DROP"),
+		S("-j", "ACCEPT", "-c", "5", "10"),
+		S("-m", "mark", "--mark", "0x1/0xff", "-g", "M"),
+		S("-j", "M"),
+	};
+	const char *const *const probes[] = {
+		S("-p", "tcp", "-m", "tcp", "--dport", "22", "-j", "ACCEPT"),
+		S("-j", "ACCEPT", "-p", "tcp", "--dport", "ssh"),
+		S("-p", "tcp", "--dport", "23", "-j", "ACCEPT"),
+		S("-p", "tcp", "--sport", "22", "-j", "ACCEPT"),
+		S("-p", "all", "-j", "ACCEPT"),
+		S("-j", "ACCEPT", "-c", "1", "2"),
+		S("-i", "eth0", "-j", "ACCEPT"),
+		S("-i", "eth+", "-j", "ACCEPT"),
+		S("-m", "comment", "--comment", "two", "-j", "ACCEPT"),
+		S("-m", "limit", "--limit", "5/min", "-j", "LOG", "--log-prefix", "x "),
+		S("-m", "limit", "--limit", "5/min", "--limit-burst", "6", "-j", "LOG",
+		  "--log-prefix", "x "),
+		S("-m", "limit", "--limit", "5/min", "-j", "LOG", "--log-prefix", "y "),
+		S("-m", "conntrack", "--ctstate", "ESTABLISHED,NEW", "-j", "ACCEPT"),
+		S("-p", "udp", "-m", "multiport", "--dports", "53,67", "-j", "DROP"),
+		S("-m", "mark", "--mark", "0x1/0xff", "-j", "M"),
+		S("-m", "mark", "--mark", "0x1/0xff", "-g", "M"),
+		S("-g", "M"),
+		S("-j", "M"),
+		S("-j", "DROP"),
+	};
+	size_t nr = sizeof(rules) / sizeof(rules[0]), np = sizeof(probes) / sizeof(probes[0]);
+
+	BOTH(tw, K_NEW_CHAIN, "filter", "M");
+	BOTH(tw, K_NEW_CHAIN, "filter", "R");
+	for (size_t i = 0; i < nr; i++)
+		BOTH(tw, K_APPEND, "filter", "R", .spec = rules[i]);
+	BOTH(tw, K_APPEND, "filter", "R", .spec = S("-s", a1, "-d", a1m, "-j", "RETURN"));
+	BOTH(tw, K_EXISTS, "filter", "R", .spec = S("-s", a1m, "-d", a1, "-j", "RETURN"));
+	for (size_t i = 0; i < np; i++)
+		BOTH(tw, K_EXISTS, "filter", "R", .spec = probes[i]);
+	compare_reads(tw, "filter");
+	for (size_t i = 0; i < np; i++)
+		BOTH(tw, K_DELETE, "filter", "R", .spec = probes[i]);
+	compare_reads(tw, "filter");
+	if (!v6)
+		BOTH(tw, K_APPEND, "filter", "R", .spec = S("-f", "-j", "DROP"));
+	BOTH(tw, K_EXISTS, "filter", "R", .spec = S("-j", "DROP"));
+	BOTH(tw, K_INSERT, "filter", "R", .pos = 1, .spec = S("-p", "all", "-j", "DROP"));
+	BOTH(tw, K_DELETE, "filter", "R", .spec = S("-j", "DROP"));
+	BOTH(tw, K_DELETE, "filter", "R", .spec = S("-j", "DROP"));
+	BOTH(tw, K_LIST_BY_ID, "filter", "R", .pos = 1);
+	BOTH(tw, K_LIST_BY_ID, "filter", "R", .pos = 2);
+	BOTH(tw, K_LIST_BY_ID, "filter", "R", .pos = 40);
+	BOTH(tw, K_LIST_BY_ID, "filter", "NOPE", .pos = 1);
+	compare_reads(tw, "filter");
+	BOTH(tw, K_CLEAR_CHAIN, "filter", "R");
+	BOTH(tw, K_DELETE_CHAIN, "filter", "M");
+	BOTH(tw, K_DELETE_ALL, "filter");
+}
+
 /* Chains, policies, positions, references, kernel refusals: the error paths. */
 static void run_errors(struct twin *tw, bool v6)
 {
@@ -756,6 +826,7 @@ static void run_errors(struct twin *tw, bool v6)
 							  v6 ? "[2001:db8::1]" : "192.0.2.1"));
 	compare_reads(tw, "raw");
 	compare_reads(tw, "mangle");
+	run_matching(tw, v6);
 }
 
 /* Transactions: reads inside see the pending ops, commit is all or nothing. */

@@ -185,7 +185,7 @@ static int mem_list(struct ic_ctx *cx, const struct ic_oplog *pending, const cha
 {
 	const struct ic_mem_table *t;
 	struct ic_mem_work w;
-	size_t first, last, i;
+	size_t first = 0, last = 0, i;
 	int rc;
 
 	rc = read_table(cx, &w, pending, table, &t);
@@ -225,7 +225,7 @@ static int mem_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const ch
 	const struct ic_mem_chain *c;
 	struct iptables_stat *row;
 	struct ic_mem_work w;
-	size_t first, last;
+	size_t first = 0, last = 0;
 	int rc;
 
 	if (!chain)

@@ -249,7 +249,7 @@ static const struct xt_limits *limits_of(const char *name, uint8_t revision, boo
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		const struct xt_limits *l = &limits[i];
 
-		if (l->target == target && !strcmp(l->name, name) &&
+		if (l->target == target && l->name[0] == name[0] && !strcmp(l->name, name) &&
 		    (!l->nfproto || l->nfproto == nfproto) &&
 		    (l->revision == ANY || l->revision == revision))
 			return l;
