@@ -60,7 +60,7 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 /* How many times a commit refused with EAGAIN is redone from a fresh read. */
 #define IC_IPTC_MAX_RETRIES 10
 int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t) IC_HIDDEN;
-#ifndef IC_NO_TEST_HOOKS
+#ifdef IC_TEST_HOOKS
 /* Test-only fault injection (tests link the static library): called right before each
  * kernel commit, e.g. to change the table without the lock and provoke EAGAIN. Release
  * builds leave it out with -DIC_NO_TEST_HOOKS. */

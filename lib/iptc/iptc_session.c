@@ -89,7 +89,7 @@ int ic_iptc_session_table(struct ic_iptc_session *s, const char *table, struct i
 	return 0;
 }
 
-#ifndef IC_NO_TEST_HOOKS
+#ifdef IC_TEST_HOOKS
 void (*ic_test_before_commit)(const char *table);
 #endif
 
@@ -99,7 +99,7 @@ int ic_iptc_table_commit(struct ic_iptc_session *s, struct ic_iptc_table *t)
 
 	if (!t->xh)
 		return 0;
-#ifndef IC_NO_TEST_HOOKS
+#ifdef IC_TEST_HOOKS
 	if (ic_test_before_commit)
 		ic_test_before_commit(t->name);
 #endif
