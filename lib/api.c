@@ -128,7 +128,7 @@ IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opt
 	struct iptables_options def = { 0 };
 	struct ic_err err = { 0 };
 	struct iptables *h;
-	int rc;
+	int rc = 0;
 
 	if (!out)
 		return IPTABLES_EINVAL;
