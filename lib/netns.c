@@ -3,16 +3,17 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/nsfs.h>
 
 #include "netns.h"
 
 int ic_netns_open(const char *path, struct ic_err *err)
 {
-	int fd, type, e;
+	char link[64], target[64];
+	ssize_t n;
+	int fd, e;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -21,8 +22,11 @@ int ic_netns_open(const char *path, struct ic_err *err)
 				  : e == EACCES || e == EPERM ? IPTABLES_EPERM : IPTABLES_EINVAL,
 				  "network namespace `%s': %s", path, strerror(e));
 	}
-	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type != CLONE_NEWNET) {
+	/* An nsfs file reads back as "net:[INODE]" through /proc; NS_GET_NSTYPE would say the
+	 * same, but valgrind does not know that ioctl and warns on every handle. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0 || (size_t)n < 5 || memcmp(target, "net:[", 5) != 0) {
 		close(fd);
 		return ic_err_set(err, IPTABLES_EINVAL,
 				  "`%s' is not a network namespace file", path);
