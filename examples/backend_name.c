@@ -12,6 +12,8 @@ bool backend_from_name(const char *name, enum iptables_backend *b)
 		{ "auto", IPTABLES_BACKEND_AUTO },
 		{ "libiptc", IPTABLES_BACKEND_LIBIPTC },
 		{ "exec", IPTABLES_BACKEND_EXEC },
+		{ "nft", IPTABLES_BACKEND_NFT },
+		{ "memory", IPTABLES_BACKEND_MEMORY },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -3,11 +3,13 @@
 #include "backend.h"
 
 extern const struct ic_backend ic_backend_libiptc IC_HIDDEN;
+extern const struct ic_backend ic_backend_nft IC_HIDDEN;
 extern const struct ic_backend ic_backend_exec IC_HIDDEN;
 extern const struct ic_backend ic_backend_memory IC_HIDDEN;
 
 const struct ic_backend *const ic_backends[] = {
 	&ic_backend_libiptc,
+	&ic_backend_nft,
 	&ic_backend_exec,
 	&ic_backend_memory,
 	NULL,

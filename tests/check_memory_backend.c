@@ -511,6 +511,20 @@ bad:
 	return -1;
 }
 
+/* Inside a user namespace (IPTC_ROOTLESS) only uid/gid 0 are mapped: the kernel refuses an
+ * owner match on any other id, which the memory backend cannot know (check_diff skips the
+ * same specs there). */
+static bool kernel_refuses_here(char **w, int nw)
+{
+	if (!getenv("IPTC_ROOTLESS"))
+		return false;
+	for (int k = 0; k + 1 < nw; k++)
+		if ((!strcmp(w[k], "--uid-owner") || !strcmp(w[k], "--gid-owner")) &&
+		    strcmp(w[k + 1], "0"))
+			return true;
+	return false;
+}
+
 static void corpus_load(struct corpus *c, const char *name)
 {
 	const char *dir = getenv("IPTC_TEST_DATA");
@@ -530,6 +544,12 @@ static void corpus_load(struct corpus *c, const char *name)
 			continue;
 		nw = split_words(line, w, MAX_WORDS + 2);
 		ck_assert_msg(nw >= 3, "%s: bad line %s", path, line);
+		if (kernel_refuses_here(w, nw)) {
+			printf("rootless: skipping `%s` (the kernel refuses it here)\n", tchomp(line));
+			for (int k = 0; k < nw; k++)
+				free(w[k]);
+			continue;
+		}
 		c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
 		ck_assert(c->v);
 		s = &c->v[c->n++];

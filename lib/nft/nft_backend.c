@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * IPTABLES_BACKEND_NFT: the backend table. Changes go through nft_ops.c as one batch per
+ * call or transaction; reads come from the generation-checked model (nft_cache.c) and are
+ * printed by the same libxtables printer as every backend, as iptables-nft -S prints them
+ * (missing built-in chains shown the way nft_xt_fake_builtin_chains shows them).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+
+#include "nft.h"
+#include "../xt/xt.h"
+
+static struct ic_nft_state *state_of(struct ic_ctx *cx)
+{
+	return cx->state;
+}
+
+static uint8_t family_of(const struct ic_ctx *cx)
+{
+	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+static int nomem(struct ic_ctx *cx)
+{
+	return ic_err_nomem(cx->err, ic_prog(cx));
+}
+
+static int nft_apply(struct ic_ctx *cx, const struct ic_op *op, const struct ic_oplog *pending)
+{
+	if (pending)
+		return ic_nft_predicate(cx, state_of(cx), op, pending);
+	if (!ic_op_mutates(op->code))
+		return ic_nft_predicate(cx, state_of(cx), op, NULL);
+	return ic_nft_run(cx, state_of(cx), op, 1);
+}
+
+static int nft_commit(struct ic_ctx *cx, const struct ic_oplog *log)
+{
+	return ic_nft_run(cx, state_of(cx), log->ops, log->n);
+}
+
+/* As the other backends check an op when it is logged: the words parse, -N's name, -R's
+ * single address. Jumps are resolved at commit. */
+static int nft_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena)
+{
+	struct ic_rules rs;
+	int rc;
+
+	(void)arena;
+	if (op->code == IC_OP_NEW_CHAIN) {
+		rc = ic_xt_is_target(family_of(cx), cx->mode, op->chain, cx->err);
+		if (rc > 0)
+			rc = ic_param_error(cx, "chain name may not clash with target name");
+		return rc;
+	}
+	if (!op->spec)
+		return 0;
+	rc = ic_nft_parse(cx, NULL, op, &rs);
+	if (rc)
+		return rc;
+	if (op->code == IC_OP_REPLACE && rs.n != 1)
+		rc = ic_param_error(cx, "Replacement rule does not specify a unique address");
+	ic_rules_free(&rs);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+/* iptables-nft 1.8.9 says this of -S / -L for a chain it cannot show, missing or not. */
+static int incompatible(struct ic_ctx *cx, const char *table, const char *chain, int code)
+{
+	return ic_error(cx, code, "%s v%d.%d.%d (%s): chain `%s' in table `%s' is incompatible, "
+			"use 'nft' tool.", ic_prog(cx), cx->ver_major, cx->ver_minor,
+			cx->ver_patch, cx->mode, chain, table);
+}
+
+static int view(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+		bool counters, struct ic_nft_table **t)
+{
+	return ic_nft_view(cx, state_of(cx), pending, table, counters, t);
+}
+
+static void view_done(struct ic_ctx *cx, const struct ic_oplog *pending, bool counters)
+{
+	/* a model with pending ops, or one read for its counters, is not the cache's */
+	if ((pending && pending->n) || counters)
+		ic_nft_cache_drop(&state_of(cx)->cache);
+}
+
+static int chain_range(struct ic_ctx *cx, const struct ic_nft_table *t, const char *chain,
+		       size_t *first, size_t *last)
+{
+	const struct ic_nft_chain *c;
+
+	*first = 0;
+	*last = t->n;
+	if (!chain)
+		return 0;
+	c = ic_nft_chain_find(t, chain);
+	if (!c)
+		return incompatible(cx, t->def->name, chain, IPTABLES_ENOTFOUND);
+	*first = 0;
+	while (t->chains[*first] != c)
+		(*first)++;
+	*last = *first + 1;
+	return 0;
+}
+
+static int chain_header(struct ic_ctx *cx, const struct ic_nft_chain *c, bool counters,
+			struct ic_strv *out)
+{
+	const char *pol = c->drop ? "DROP" : "ACCEPT";
+	char *line;
+	int len;
+
+	if (c->hook < 0)
+		len = asprintf(&line, "-N %s", c->name);
+	else if (counters)
+		len = asprintf(&line, "-P %s %s -c %llu %llu", c->name, pol,
+			       (unsigned long long)c->pcnt, (unsigned long long)c->bcnt);
+	else
+		len = asprintf(&line, "-P %s %s", c->name, pol);
+	if (len < 0)
+		return nomem(cx);
+	return ic_strv_push_owned(out, line) ? nomem(cx) : 0;
+}
+
+static int chain_rules(struct ic_ctx *cx, const char *table, const struct ic_nft_chain *c,
+		       bool counters, struct ic_strv *out)
+{
+	char *line;
+	int rc;
+
+	if (c->incompatible)
+		return incompatible(cx, table, c->name, IPTABLES_EUNSUPPORTED);
+	for (size_t i = 0; i < c->n; i++) {
+		line = NULL;
+		rc = ic_xt_format_rule(family_of(cx), cx->mode, c->name, &c->rules[i]->r,
+				       counters, &line, cx->err);
+		if (rc)
+			return rc;
+		if (ic_strv_push_owned(out, line))
+			return nomem(cx);
+	}
+	return 0;
+}
+
+static int nft_list(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+		    const char *chain, bool counters, struct ic_strv *out)
+{
+	struct ic_nft_table *t;
+	size_t first = 0, last = 0, i;
+	int rc;
+
+	rc = view(cx, pending, table, counters, &t);
+	if (!rc)
+		rc = chain_range(cx, t, chain, &first, &last);
+	for (i = first; !rc && i < last; i++)
+		rc = chain_header(cx, t->chains[i], counters, out);
+	for (i = first; !rc && i < last; i++)
+		rc = chain_rules(cx, table, t->chains[i], counters, out);
+	view_done(cx, pending, counters);
+	if (rc)
+		ic_strv_clear(out);
+	return rc;
+}
+
+static int nft_list_chains(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+			   struct ic_strv *out)
+{
+	struct ic_nft_table *t;
+	int rc;
+
+	rc = view(cx, pending, table, false, &t);
+	for (size_t i = 0; !rc && i < t->n; i++)
+		if (ic_strv_push(out, t->chains[i]->name))
+			rc = nomem(cx);
+	view_done(cx, pending, false);
+	if (rc)
+		ic_strv_clear(out);
+	return rc;
+}
+
+static int nft_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
+		     const char *chain, struct ic_statv *out)
+{
+	const struct ic_nft_chain *c = NULL;
+	struct iptables_stat *row;
+	struct ic_nft_table *t;
+	size_t first = 0, last = 0;
+	int rc;
+
+	if (!chain)
+		return ic_error(cx, IPTABLES_EINVAL, "NULL chain name");
+	rc = view(cx, pending, table, true, &t);
+	if (!rc)
+		rc = chain_range(cx, t, chain, &first, &last);
+	if (!rc) {
+		c = t->chains[first];
+		if (c->incompatible)
+			rc = incompatible(cx, table, c->name, IPTABLES_EUNSUPPORTED);
+	}
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		row = ic_statv_add(out);
+		if (!row)
+			rc = nomem(cx);
+		else
+			rc = ic_xt_format_stat(family_of(cx), cx->mode, &c->rules[i]->r, row,
+					       cx->err);
+	}
+	view_done(cx, pending, true);
+	if (rc)
+		ic_statv_clear(out);
+	return rc;
+}
+
+/* The tables that exist, in iptables-nft-save's order. */
+static int nft_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending,
+			   struct ic_strv *out)
+{
+	struct ic_nft_table *t;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < ic_nft_ntables; i++) {
+		rc = view(cx, pending, ic_nft_tables[i].name, false, &t);
+		if (!rc && t->in_kernel && ic_strv_push(out, ic_nft_tables[i].name))
+			rc = nomem(cx);
+		view_done(cx, pending, false);
+	}
+	if (rc)
+		ic_strv_clear(out);
+	return rc;
+}
+
+static int nft_generation(struct ic_ctx *cx, const char *table, uint64_t *gen)
+{
+	uint32_t g;
+	int rc = ic_nft_genid(cx, &state_of(cx)->sock, &g);
+
+	(void)table;
+	if (!rc)
+		*gen = g;
+	return rc;
+}
+
+/* ---- handle ---- */
+
+static int nft_open(struct ic_ctx *cx)
+{
+	struct ic_nft_state *st;
+	int rc;
+
+	ic_xt_version(&cx->ver_major, &cx->ver_minor, &cx->ver_patch);
+	snprintf(cx->mode, sizeof(cx->mode), IC_NFT_MODE);
+	st = calloc(1, sizeof(*st));
+	if (!st || ic_nft_cache_init(&st->cache)) {
+		free(st);
+		return nomem(cx);
+	}
+	rc = ic_nft_sock_open(cx, &st->sock);
+	if (rc) {
+		ic_nft_cache_free(&st->cache);
+		free(st);
+		return rc;
+	}
+	cx->state = st;
+	return 0;
+}
+
+static void nft_close(struct ic_ctx *cx)
+{
+	struct ic_nft_state *st = state_of(cx);
+
+	if (!st)
+		return;
+	ic_nft_cache_free(&st->cache);
+	ic_nft_sock_close(&st->sock);
+	free(st);
+	cx->state = NULL;
+}
+
+/* Can this process talk to nf_tables here? One GETGEN on a throwaway socket. */
+static bool nft_usable(const struct ic_ctx *cx)
+{
+	struct ic_ctx probe = *cx;
+	struct ic_err err = { 0 };
+	struct ic_nft_sock s;
+	uint32_t gen;
+	bool ok;
+
+	probe.err = &err;
+	if (ic_nft_sock_open(&probe, &s))
+		return false;
+	ok = ic_nft_genid(&probe, &s, &gen) == 0;
+	ic_nft_sock_close(&s);
+	return ok && ic_xt_usable(family_of(cx), &err) == 0;
+}
+
+/* The system's iptables is the nf_tables variant -> this backend; no iptables at all ->
+ * where rules are (nf_tables when it can be used); legacy -> a fallback. */
+static enum ic_rank nft_probe(const struct ic_ctx *cx)
+{
+	enum ic_variant v = ic_system_variant(cx->proto);
+
+	if (!nft_usable(cx))
+		return IC_RANK_NO;
+	if (v == IC_VARIANT_NFT)
+		return IC_RANK_SYSTEM;
+	return v == IC_VARIANT_NONE ? IC_RANK_WHERE_RULES_ARE : IC_RANK_FALLBACK;
+}
+
+const struct ic_backend ic_backend_nft = {
+	.name = "nft",
+	.id = IPTABLES_BACKEND_NFT,
+	.probe = nft_probe,
+	.open = nft_open,
+	.close = nft_close,
+	.apply = nft_apply,
+	.list = nft_list,
+	.list_chains = nft_list_chains,
+	.stats = nft_stats,
+	.commit = nft_commit,
+	.validate = nft_validate,
+	.list_tables = nft_list_tables,
+	.generation = nft_generation,
+};

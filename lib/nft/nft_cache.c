@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the handle believes the kernel holds: per table, the chains and their decoded rules
+ * with handles, valid while the kernel's generation id is the one they were read at. A call
+ * costs one GETGEN when nothing changed; after another writer's change the tables are read
+ * again, lazily, one table at a time.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "nft.h"
+#include "../vec.h"
+
+/* iptables-nft 1.8.9's xtables_ipv4[] (the same for ip6), in NFT_TABLE_* order, which is
+ * the order iptables-nft-save prints tables in. */
+const struct ic_nft_tabledef ic_nft_tables[] = {
+	{ "mangle", {
+		{ "PREROUTING", NF_INET_PRE_ROUTING, "filter", -150 },
+		{ "INPUT", NF_INET_LOCAL_IN, "filter", -150 },
+		{ "FORWARD", NF_INET_FORWARD, "filter", -150 },
+		{ "OUTPUT", NF_INET_LOCAL_OUT, "route", -150 },
+		{ "POSTROUTING", NF_INET_POST_ROUTING, "filter", -150 } }, 5 },
+	{ "security", {
+		{ "INPUT", NF_INET_LOCAL_IN, "filter", 150 },
+		{ "FORWARD", NF_INET_FORWARD, "filter", 150 },
+		{ "OUTPUT", NF_INET_LOCAL_OUT, "filter", 150 } }, 3 },
+	{ "raw", {
+		{ "PREROUTING", NF_INET_PRE_ROUTING, "filter", -300 },
+		{ "OUTPUT", NF_INET_LOCAL_OUT, "filter", -300 } }, 2 },
+	{ "filter", {
+		{ "INPUT", NF_INET_LOCAL_IN, "filter", 0 },
+		{ "FORWARD", NF_INET_FORWARD, "filter", 0 },
+		{ "OUTPUT", NF_INET_LOCAL_OUT, "filter", 0 } }, 3 },
+	{ "nat", {
+		{ "PREROUTING", NF_INET_PRE_ROUTING, "nat", -100 },
+		{ "INPUT", NF_INET_LOCAL_IN, "nat", 100 },
+		{ "OUTPUT", NF_INET_LOCAL_OUT, "nat", -100 },
+		{ "POSTROUTING", NF_INET_POST_ROUTING, "nat", 100 } }, 4 },
+};
+const size_t ic_nft_ntables = sizeof(ic_nft_tables) / sizeof(ic_nft_tables[0]);
+
+const struct ic_nft_tabledef *ic_nft_tabledef(const char *name)
+{
+	for (size_t i = 0; i < ic_nft_ntables; i++)
+		if (!strcmp(ic_nft_tables[i].name, name))
+			return &ic_nft_tables[i];
+	return NULL;
+}
+
+static uint8_t family_of(const struct ic_ctx *cx)
+{
+	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+/* ---- the model ---- */
+
+void ic_nft_rule_free(struct ic_nft_rule *r)
+{
+	if (!r)
+		return;
+	ic_rule_free(&r->r);
+	free(r);
+}
+
+void ic_nft_chain_flush(struct ic_nft_chain *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		ic_nft_rule_free(c->rules[i]);
+	c->n = 0;
+}
+
+static void chain_free(struct ic_nft_chain *c)
+{
+	ic_nft_chain_flush(c);
+	free(c->rules);
+	free(c);
+}
+
+static void table_clear(struct ic_nft_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		chain_free(t->chains[i]);
+	free(t->chains);
+	t->chains = NULL;
+	t->n = t->cap = 0;
+	t->loaded = t->in_kernel = false;
+}
+
+struct ic_nft_chain *ic_nft_chain_find(const struct ic_nft_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->chains[i]->name, name))
+			return t->chains[i];
+	return NULL;
+}
+
+static struct ic_nft_chain *chain_new(const char *name, int hook)
+{
+	struct ic_nft_chain *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->hook = hook;
+	return c;
+}
+
+/* Built-ins first by hook, then user chains by strcmp: nft_chain_foreach's order after
+ * nft_cache_sort_chains. */
+static bool chain_before(const struct ic_nft_chain *a, const struct ic_nft_chain *b)
+{
+	if (a->hook >= 0 || b->hook >= 0)
+		return b->hook < 0 || (a->hook >= 0 && a->hook < b->hook);
+	return strcmp(a->name, b->name) < 0;
+}
+
+static int chain_place(struct ic_nft_table *t, struct ic_nft_chain *c)
+{
+	size_t i = 0;
+
+	if (IC_VEC_RESERVE(t->chains, t->cap, t->n + 1))
+		return -1;
+	while (i < t->n && chain_before(t->chains[i], c))
+		i++;
+	memmove(&t->chains[i + 1], &t->chains[i], (t->n - i) * sizeof(*t->chains));
+	t->chains[i] = c;
+	t->n++;
+	return 0;
+}
+
+static void chain_unplace(struct ic_nft_table *t, struct ic_nft_chain *c)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->chains[i] == c) {
+			memmove(&t->chains[i], &t->chains[i + 1],
+				(t->n - i - 1) * sizeof(*t->chains));
+			t->n--;
+			return;
+		}
+	}
+}
+
+struct ic_nft_chain *ic_nft_chain_add(struct ic_nft_table *t, const char *name)
+{
+	struct ic_nft_chain *c = chain_new(name, -1);
+
+	if (c && chain_place(t, c)) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+void ic_nft_chain_remove(struct ic_nft_table *t, struct ic_nft_chain *c)
+{
+	chain_unplace(t, c);
+	chain_free(c);
+}
+
+static void retarget(struct ic_nft_table *t, const char *from, const char *to)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct ic_nft_chain *c = t->chains[i];
+
+		for (size_t k = 0; k < c->n; k++) {
+			struct ic_rule *r = &c->rules[k]->r;
+
+			if (!r->target && !strcmp(r->jumpto, from))
+				snprintf(r->jumpto, sizeof(r->jumpto), "%s", to);
+		}
+	}
+}
+
+void ic_nft_chain_rename(struct ic_nft_table *t, struct ic_nft_chain *c, const char *name)
+{
+	char old[IC_NFT_NAMELEN];
+
+	memcpy(old, c->name, sizeof(old));
+	chain_unplace(t, c);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	/* removing freed a slot, so placing it again allocates nothing */
+	(void)chain_place(t, c);
+	retarget(t, old, name);
+}
+
+int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r)
+{
+	if (IC_VEC_RESERVE(c->rules, c->cap, c->n + 1))
+		return -1;
+	memmove(&c->rules[i + 1], &c->rules[i], (c->n - i) * sizeof(*c->rules));
+	c->rules[i] = r;
+	c->n++;
+	return 0;
+}
+
+void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
+{
+	ic_nft_rule_free(c->rules[i]);
+	memmove(&c->rules[i], &c->rules[i + 1], (c->n - i - 1) * sizeof(*c->rules));
+	c->n--;
+}
+
+static bool is_verdict_name(const char *s)
+{
+	return !strcmp(s, "ACCEPT") || !strcmp(s, "DROP") || !strcmp(s, "RETURN") ||
+	       !strcmp(s, "QUEUE") || !s[0];
+}
+
+unsigned int ic_nft_references(const struct ic_nft_table *t, const char *name)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct ic_nft_chain *c = t->chains[i];
+
+		for (size_t k = 0; k < c->n; k++) {
+			const struct ic_rule *r = &c->rules[k]->r;
+
+			if (!r->target && !is_verdict_name(r->jumpto) && !strcmp(r->jumpto, name))
+				n++;
+		}
+	}
+	return n;
+}
+
+/* ---- the cache ---- */
+
+int ic_nft_cache_init(struct ic_nft_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->tables = calloc(ic_nft_ntables, sizeof(*c->tables));
+	if (!c->tables)
+		return -1;
+	for (size_t i = 0; i < ic_nft_ntables; i++)
+		c->tables[i].def = &ic_nft_tables[i];
+	return 0;
+}
+
+void ic_nft_cache_drop(struct ic_nft_cache *c)
+{
+	if (c->tables)
+		for (size_t i = 0; i < ic_nft_ntables; i++)
+			table_clear(&c->tables[i]);
+	c->valid = false;
+}
+
+void ic_nft_cache_free(struct ic_nft_cache *c)
+{
+	ic_nft_cache_drop(c);
+	free(c->tables);
+	c->tables = NULL;
+}
+
+int ic_nft_cache_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c)
+{
+	uint32_t gen;
+	int rc = ic_nft_genid(cx, s, &gen);
+
+	if (rc)
+		return rc;
+	if (!c->valid || gen != c->gen) {
+		ic_nft_cache_drop(c);
+		c->gen = gen;
+		c->valid = true;
+	}
+	return 0;
+}
+
+/* ---- reading a table ---- */
+
+struct load {
+	struct ic_ctx *cx;
+	struct ic_nft_table *t;
+	struct ic_nft_chain *last;	/* rules come chain by chain */
+};
+
+static int table_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct load *l = arg;
+	struct nftnl_table *nt = nftnl_table_alloc();
+	const char *name;
+
+	if (!nt)
+		return IPTABLES_ENOMEM;
+	if (nftnl_table_nlmsg_parse(nlh, nt) == 0) {
+		name = nftnl_table_get_str(nt, NFTNL_TABLE_NAME);
+		if (name && !strcmp(name, l->t->def->name))
+			l->t->in_kernel = true;
+	}
+	nftnl_table_free(nt);
+	return 0;
+}
+
+static const struct ic_nft_builtin *builtin_of(const struct ic_nft_tabledef *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->chains[i].name, name))
+			return &d->chains[i];
+	return NULL;
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct load *l = arg;
+	struct nftnl_chain *nc = nftnl_chain_alloc();
+	const struct ic_nft_builtin *b;
+	struct ic_nft_chain *c;
+	const char *name;
+	int rc = 0;
+
+	if (!nc)
+		return IPTABLES_ENOMEM;
+	if (nftnl_chain_nlmsg_parse(nlh, nc) < 0 || !(name = nftnl_chain_get_str(nc, NFTNL_CHAIN_NAME)))
+		goto out;
+	b = builtin_of(l->t->def, name);
+	if (nftnl_chain_is_set(nc, NFTNL_CHAIN_HOOKNUM)) {
+		c = b ? ic_nft_chain_find(l->t, name) : NULL;
+		if (!c) {
+			/* a base chain iptables-nft does not know (nft made it) */
+			c = ic_nft_chain_add(l->t, name);
+			if (!c)
+				rc = IPTABLES_ENOMEM;
+			else
+				c->incompatible = IPTABLES_EUNSUPPORTED;
+		}
+		if (c) {
+			c->drop = nftnl_chain_is_set(nc, NFTNL_CHAIN_POLICY) &&
+				  nftnl_chain_get_u32(nc, NFTNL_CHAIN_POLICY) == NF_DROP;
+			c->pcnt = nftnl_chain_get_u64(nc, NFTNL_CHAIN_PACKETS);
+			c->bcnt = nftnl_chain_get_u64(nc, NFTNL_CHAIN_BYTES);
+		}
+	} else {
+		c = ic_nft_chain_find(l->t, name);
+		if (c && c->hook >= 0)
+			c->incompatible = IPTABLES_EUNSUPPORTED;	/* a user chain named INPUT */
+		else if (!c && !(c = ic_nft_chain_add(l->t, name)))
+			rc = IPTABLES_ENOMEM;
+	}
+	if (c)
+		c->handle = nftnl_chain_get_u64(nc, NFTNL_CHAIN_HANDLE);
+out:
+	nftnl_chain_free(nc);
+	return rc;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct load *l = arg;
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct ic_nft_rule *r = NULL;
+	struct ic_err derr = { 0 };
+	const char *chain;
+	int rc = IPTABLES_ENOMEM;
+
+	if (!nr)
+		return rc;
+	if (nftnl_rule_nlmsg_parse(nlh, nr) < 0 || !(chain = nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN))) {
+		rc = 0;
+		goto out;
+	}
+	if (!l->last || strcmp(l->last->name, chain))
+		l->last = ic_nft_chain_find(l->t, chain);
+	if (!l->last) {
+		rc = 0;		/* a chain created after the chain dump: the gen check catches it */
+		goto out;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		goto out;
+	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
+	rc = ic_nft_decode(family_of(l->cx), nr, &r->r, &derr);
+	if (rc == IPTABLES_ENOMEM)
+		goto out;
+	if (rc) {
+		ic_rule_free(&r->r);
+		memset(&r->r, 0, sizeof(r->r));
+		r->opaque = true;
+		if (!l->last->incompatible)
+			l->last->incompatible = rc;
+	}
+	rc = ic_nft_rule_insert(l->last, l->last->n, r) ? IPTABLES_ENOMEM : 0;
+	if (!rc)
+		r = NULL;
+out:
+	ic_nft_rule_free(r);
+	nftnl_rule_free(nr);
+	return rc;
+}
+
+static int builtins_init(struct ic_nft_table *t)
+{
+	for (size_t i = 0; i < t->def->n; i++) {
+		struct ic_nft_chain *c = chain_new(t->def->chains[i].name, t->def->chains[i].hook);
+
+		if (!c || chain_place(t, c)) {
+			free(c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t)
+{
+	struct load l = { cx, t, NULL };
+	uint8_t fam = family_of(cx);
+	int rc;
+
+	table_clear(t);
+	if (builtins_init(t))
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	rc = ic_nft_dump(cx, s, NFT_MSG_GETTABLE, fam, NULL, table_cb, &l);
+	if (!rc && t->in_kernel)
+		rc = ic_nft_dump(cx, s, NFT_MSG_GETCHAIN, fam, t->def->name, chain_cb, &l);
+	if (!rc && t->in_kernel)
+		rc = ic_nft_dump(cx, s, NFT_MSG_GETRULE, fam, t->def->name, rule_cb, &l);
+	if (rc == IPTABLES_ENOMEM)
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	return rc;
+}
+
+int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
+		       const char *table, bool counters, struct ic_nft_table **out)
+{
+	const struct ic_nft_tabledef *d = ic_nft_tabledef(table);
+	struct ic_nft_table *t;
+	uint32_t gen;
+	int rc, tries;
+
+	*out = NULL;
+	if (!d)
+		return ic_error(cx, IPTABLES_ENOTFOUND, "%s v%d.%d.%d (%s): table '%s' does not exist",
+				ic_prog(cx), cx->ver_major, cx->ver_minor, cx->ver_patch, cx->mode,
+				table);
+	t = &c->tables[d - ic_nft_tables];
+	if (t->loaded && !counters) {
+		*out = t;
+		return 0;
+	}
+	/* a read is only good if no commit happened while it ran */
+	for (tries = 0; tries < 8; tries++) {
+		rc = load(cx, s, t);
+		if (!rc)
+			rc = ic_nft_genid(cx, s, &gen);
+		if (rc) {
+			table_clear(t);
+			return rc;
+		}
+		if (gen == c->gen) {
+			t->loaded = true;
+			*out = t;
+			return 0;
+		}
+		ic_nft_cache_drop(c);
+		c->gen = gen;
+		c->valid = true;
+	}
+	table_clear(t);
+	return ic_error(cx, IPTABLES_EBUSY, "%s: the ruleset kept changing while it was read",
+			ic_prog(cx));
+}

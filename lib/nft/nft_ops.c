@@ -1,0 +1,1099 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Ops on the nf_tables backend. Each op is checked against the model of its table (the
+ * cache), changes the model, and records actions; the actions of a call or a transaction go
+ * to the kernel as one batch carrying the generation id the model was read at, so the
+ * kernel applies all of them or none. When another writer committed first (ERESTART) the
+ * tables are read again and the ops run again on them, a bounded number of times.
+ *
+ * Which messages, flags and words: as iptables-nft 1.8.9 (nft.c: nft_rule_append,
+ * nft_rule_insert, nft_rule_delete, nft_chain_user_add, nft_chain_user_rename, nft_chain_set,
+ * nft_xt_builtin_init, nft_strerror). Tables and built-in chains come into being lazily,
+ * in the batch of the first op that needs them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "nft.h"
+#include "../vec.h"
+#include "../xt/xt.h"
+
+#define MAX_TRIES 10		/* batches sent again after ERESTART */
+#define MAX_ECHO 4096		/* new rules whose handles come back echoed */
+
+enum act_kind {
+	A_TABLE,		/* NEWTABLE */
+	A_CHAIN_BASE,		/* NEWCHAIN of a built-in chain: hook, priority, type, policy */
+	A_CHAIN_USER,		/* NEWCHAIN, NLM_F_EXCL */
+	A_CHAIN_DEL,		/* DELCHAIN, NLM_F_NONREC */
+	A_CHAIN_RENAME,		/* NEWCHAIN by handle with the new name */
+	A_POLICY,		/* NEWCHAIN with the policy (and counters) */
+	A_CHAIN_ZERO,		/* NEWCHAIN with zero counters */
+	A_RULE_ADD,		/* NEWRULE: append, or before a rule (handle or id) */
+	A_RULE_REPLACE,		/* NEWRULE, NLM_F_REPLACE of a handle */
+	A_RULE_DEL,		/* DELRULE by handle or id */
+	A_FLUSH,		/* DELRULE of a whole chain */
+};
+
+struct act {
+	enum act_kind kind;
+	size_t op;
+	const struct ic_nft_tabledef *def;
+	char chain[IC_NFT_NAMELEN];
+	char newname[IC_NFT_NAMELEN];
+	const struct ic_nft_builtin *builtin;
+	uint64_t handle;		/* chain (rename) or rule (replace, delete) */
+	uint32_t id;			/* rule id: of the rule added, or deleted */
+	uint64_t pos_handle;		/* A_RULE_ADD: before this rule ... */
+	uint32_t pos_id;		/* ... or this rule of the batch; neither: append */
+	bool insert;			/* -I: RULE_INSERT in messages */
+	bool drop, set_counters;
+	uint64_t pcnt, bcnt;
+	struct nftnl_rule *nr;		/* A_RULE_ADD / A_RULE_REPLACE */
+	struct ic_nft_rule *mrule;	/* the model's rule that gets the new handle */
+};
+
+struct work {
+	struct ic_ctx *cx;
+	struct ic_nft_state *st;
+	struct act *a;
+	size_t n, cap;
+	size_t op;			/* index of the op being applied */
+	bool pending_handles;		/* a chain got created: its handle is not known */
+};
+
+static uint8_t family_of(const struct ic_ctx *cx)
+{
+	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+static int nomem(struct ic_ctx *cx)
+{
+	return ic_err_nomem(cx->err, ic_prog(cx));
+}
+
+/* iptables-nft's nft_strerror for the function that failed, "iptables: <text>." */
+enum nft_fn { FN_OTHER, FN_CHAIN_DEL, FN_CHAIN_ADD, FN_CHAIN_RENAME, FN_INSERT, FN_CHECK,
+	      FN_REPLACE, FN_DELETE_NUM, FN_DELETE, FN_CHAIN_SET };
+
+static const char *nft_text(enum nft_fn fn, int err)
+{
+	static const struct { enum nft_fn fn; int err; const char *text; } tab[] = {
+		{ FN_CHAIN_DEL, ENOTEMPTY, "Chain is not empty" },
+		{ FN_CHAIN_DEL, EBUSY, "Directory not empty" },
+		{ FN_CHAIN_DEL, EMLINK, "Can't delete chain with references left" },
+		{ FN_CHAIN_ADD, EEXIST, "Chain already exists" },
+		{ FN_CHAIN_RENAME, EEXIST, "File exists" },
+		{ FN_INSERT, E2BIG, "Index of insertion too big" },
+		{ FN_CHECK, ENOENT, "Bad rule (does a matching rule exist in that chain?)" },
+		{ FN_REPLACE, E2BIG, "Index of replacement too big" },
+		{ FN_DELETE_NUM, E2BIG, "Index of deletion too big" },
+		{ FN_DELETE, ENOENT, "Bad rule (does a matching rule exist in that chain?)" },
+		{ FN_CHAIN_SET, ENOENT, "Bad built-in chain name" },
+		{ FN_CHAIN_SET, EINVAL, "Bad policy name" },
+		{ FN_OTHER, EPERM, "Permission denied (you must be root)" },
+		{ FN_OTHER, ENOMEM, "Memory allocation problem" },
+		{ FN_OTHER, ENOENT, "No chain/target/match by that name" },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if ((tab[i].fn == FN_OTHER || tab[i].fn == fn) && tab[i].err == err)
+			return tab[i].text;
+	return strerror(err);
+}
+
+static int code_of(int err)
+{
+	switch (err) {
+	case ENOENT: return IPTABLES_ENOTFOUND;
+	case EEXIST: return IPTABLES_EEXIST;
+	case E2BIG: return IPTABLES_ERANGE;
+	case EBUSY: case ENOTEMPTY: case EMLINK: return IPTABLES_EBUSY;
+	case EPERM: case EACCES: return IPTABLES_EPERM;
+	case ENOMEM: return IPTABLES_ENOMEM;
+	case EINVAL: return IPTABLES_EINVAL;
+	case EOPNOTSUPP: return IPTABLES_EUNSUPPORTED;
+	default: return IPTABLES_ESYS;
+	}
+}
+
+static int fail(struct work *w, enum nft_fn fn, int err)
+{
+	return ic_error(w->cx, code_of(err), "%s: %s.%s", ic_prog(w->cx), nft_text(fn, err),
+			err == EINVAL ? " Run `dmesg' for more information." : "");
+}
+
+/* ---- actions ---- */
+
+static struct act *act_add(struct work *w, enum act_kind kind, const struct ic_nft_table *t,
+			   const char *chain)
+{
+	struct act *a;
+
+	if (IC_VEC_RESERVE(w->a, w->cap, w->n + 1))
+		return NULL;
+	a = &w->a[w->n++];
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->op = w->op;
+	a->def = t->def;
+	if (chain)
+		snprintf(a->chain, sizeof(a->chain), "%s", chain);
+	return a;
+}
+
+static void acts_free(struct work *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->a[i].nr)
+			nftnl_rule_free(w->a[i].nr);
+	w->n = 0;
+}
+
+/* The model's rule @r leaves the chain before the batch is sent: no echo may reach it. */
+static void forget_rule(struct work *w, const struct ic_nft_rule *r)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->a[i].mrule == r)
+			w->a[i].mrule = NULL;
+}
+
+/* The table comes into being with the first op that writes into it, as nft_xt_builtin_init
+ * makes it. */
+static int need_table(struct work *w, struct ic_nft_table *t)
+{
+	if (t->in_kernel)
+		return 0;
+	if (!act_add(w, A_TABLE, t, NULL))
+		return nomem(w->cx);
+	t->in_kernel = true;
+	return 0;
+}
+
+static const struct ic_nft_builtin *builtin_def(const struct ic_nft_table *t,
+						const struct ic_nft_chain *c)
+{
+	for (size_t i = 0; i < t->def->n; i++)
+		if (t->def->chains[i].hook == c->hook)
+			return &t->def->chains[i];
+	return NULL;
+}
+
+static bool chain_live(const struct ic_nft_chain *c)
+{
+	return c->handle != 0;
+}
+
+/* A built-in chain iptables-nft only fakes so far is added, with policy ACCEPT. */
+static int need_chain(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c)
+{
+	struct act *a;
+	int rc = need_table(w, t);
+
+	if (rc || chain_live(c) || c->hook < 0)
+		return rc;
+	a = act_add(w, A_CHAIN_BASE, t, c->name);
+	if (!a)
+		return nomem(w->cx);
+	a->builtin = builtin_def(t, c);
+	c->handle = UINT64_MAX;		/* in the batch; read again to learn the handle */
+	w->pending_handles = true;
+	return 0;
+}
+
+/* ---- parsing and the canonical form ---- */
+
+static bool chain_exists_cb(void *arg, const char *chain)
+{
+	return ic_nft_chain_find(arg, chain) != NULL;
+}
+
+int ic_nft_parse(struct ic_ctx *cx, const struct ic_nft_table *t, const struct ic_op *op,
+		 struct ic_rules *out)
+{
+	struct ic_parse_req req = {
+		.nfproto = family_of(cx),
+		.mode = cx->mode,
+		.table = op->table,
+		.chain = op->chain,
+		.spec = op->spec,
+		.chain_exists = t ? chain_exists_cb : NULL,
+		.arg = (void *)t,
+		.compat_rev = ic_nft_compat_rev,
+		.prog = cx->input_prog,
+		.line = cx->input_line,
+	};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ic_xt_parse(&req, out, cx->err);
+	if (rc)
+		return rc;
+	if (out->n == 0) {
+		ic_rules_free(out);
+		return ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
+	}
+	return 0;
+}
+
+/* @r as the kernel will hold it: encoded (*nr, when wanted) and decoded again, which is
+ * what a later read of the table gives and what -C / -D compare (nft_rule_cmp). */
+static int canonical(struct work *w, const char *table, const char *chain,
+		     const struct ic_rule *r, struct nftnl_rule **nr, struct ic_rule *out)
+{
+	struct nftnl_rule *enc = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ic_nft_encode(family_of(w->cx), table, chain, r, &enc, w->cx->err);
+	if (rc)
+		return rc;
+	rc = ic_nft_decode(family_of(w->cx), enc, out, w->cx->err);
+	if (rc || !nr)
+		nftnl_rule_free(enc);
+	else
+		*nr = enc;
+	return rc;
+}
+
+static ssize_t rule_find(const struct ic_nft_chain *c, uint8_t fam, const struct ic_rule *want)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!c->rules[i]->opaque && ic_nft_rule_same(fam, want, &c->rules[i]->r))
+			return (ssize_t)i;
+	return -1;
+}
+
+/* ---- rules ---- */
+
+/* Insert @r at index @at of @c (@at == c->n: append), in the model and the batch. */
+static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, size_t at,
+		    const struct ic_rule *r)
+{
+	struct ic_nft_rule *m = calloc(1, sizeof(*m));
+	struct act *a;
+	int rc;
+
+	if (!m)
+		return nomem(w->cx);
+	a = act_add(w, A_RULE_ADD, t, c->name);
+	if (!a) {
+		free(m);
+		return nomem(w->cx);
+	}
+	rc = canonical(w, t->def->name, c->name, r, &a->nr, &m->r);
+	if (rc) {
+		w->n--;
+		ic_nft_rule_free(m);
+		return rc;
+	}
+	m->id = ++w->st->next_id ? w->st->next_id : ++w->st->next_id;
+	a->id = m->id;
+	a->mrule = m;
+	a->insert = at < c->n;
+	if (at < c->n) {
+		a->pos_handle = c->rules[at]->handle;
+		a->pos_id = c->rules[at]->handle ? 0 : c->rules[at]->id;
+	}
+	if (ic_nft_rule_insert(c, at, m)) {
+		ic_nft_rule_free(m);
+		a->mrule = NULL;
+		return nomem(w->cx);
+	}
+	return 0;
+}
+
+static int rule_del(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, size_t at)
+{
+	struct ic_nft_rule *m = c->rules[at];
+	struct act *a = act_add(w, A_RULE_DEL, t, c->name);
+
+	if (!a)
+		return nomem(w->cx);
+	a->handle = m->handle;
+	a->id = m->handle ? 0 : m->id;
+	forget_rule(w, m);
+	ic_nft_rule_remove(c, at);
+	return 0;
+}
+
+static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c,
+			size_t at, const struct ic_rule *r)
+{
+	struct ic_nft_rule *old = c->rules[at], *m;
+	struct act *a;
+	int rc;
+
+	if (!old->handle) {
+		/* a rule of this batch: the new one goes before it, then it goes */
+		rc = rule_add(w, t, c, at, r);
+		return rc ? rc : rule_del(w, t, c, at + 1);
+	}
+	m = calloc(1, sizeof(*m));
+	a = m ? act_add(w, A_RULE_REPLACE, t, c->name) : NULL;
+	if (!a) {
+		free(m);
+		return nomem(w->cx);
+	}
+	rc = canonical(w, t->def->name, c->name, r, &a->nr, &m->r);
+	if (rc) {
+		w->n--;
+		ic_nft_rule_free(m);
+		return rc;
+	}
+	a->handle = old->handle;
+	a->mrule = m;
+	forget_rule(w, old);
+	c->rules[at] = m;
+	ic_nft_rule_free(old);
+	return 0;
+}
+
+/* 1 when every rule of @rs is in @chain, 0 when one is not or the chain is absent. */
+static int rules_present(struct work *w, struct ic_nft_table *t, const char *chain,
+			 const struct ic_rules *rs)
+{
+	struct ic_nft_chain *c = ic_nft_chain_find(t, chain);
+	struct ic_rule want;
+	ssize_t at;
+	int rc;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		if (!c || !t->in_kernel)
+			return 0;
+		rc = canonical(w, t->def->name, chain, &rs->v[i], NULL, &want);
+		if (rc)
+			return rc;
+		at = rule_find(c, family_of(w->cx), &want);
+		ic_rule_free(&want);
+		if (at < 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int rules_insert(struct work *w, struct ic_nft_table *t, const struct ic_op *op,
+			int pos, const struct ic_rules *rs)
+{
+	struct ic_nft_chain *c = ic_nft_chain_find(t, op->chain);
+	int rc;
+
+	if (!c)
+		return fail(w, pos ? FN_INSERT : FN_OTHER, ENOENT);
+	if (pos && (size_t)pos - 1 > c->n)
+		return fail(w, FN_INSERT, E2BIG);
+	rc = need_chain(w, t, c);
+	/* several addresses: each goes in at the same place, as iptables -I does */
+	for (size_t i = 0; !rc && i < rs->n; i++)
+		rc = rule_add(w, t, c, pos ? (size_t)pos - 1 : c->n, &rs->v[i]);
+	return rc;
+}
+
+static int rules_delete(struct work *w, struct ic_nft_table *t, const char *chain,
+			const struct ic_rules *rs)
+{
+	struct ic_nft_chain *c = ic_nft_chain_find(t, chain);
+	struct ic_rule want;
+	ssize_t at;
+	int rc;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		if (!c || !t->in_kernel)
+			return fail(w, FN_DELETE, ENOENT);
+		rc = canonical(w, t->def->name, chain, &rs->v[i], NULL, &want);
+		if (rc)
+			return rc;
+		at = rule_find(c, family_of(w->cx), &want);
+		ic_rule_free(&want);
+		if (at < 0)
+			return fail(w, FN_DELETE, ENOENT);
+		rc = rule_del(w, t, c, (size_t)at);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int rules_replace(struct work *w, struct ic_nft_table *t, const struct ic_op *op,
+			 const struct ic_rules *rs)
+{
+	struct ic_nft_chain *c = ic_nft_chain_find(t, op->chain);
+
+	if (rs->n != 1)
+		return ic_param_error(w->cx, "Replacement rule does not specify a unique address");
+	if (!c)
+		return fail(w, FN_REPLACE, ENOENT);
+	if ((size_t)op->pos - 1 >= c->n)
+		return fail(w, FN_REPLACE, E2BIG);
+	return rule_replace(w, t, c, (size_t)op->pos - 1, &rs->v[0]);
+}
+
+static int rule_op(struct work *w, struct ic_nft_table *t, const struct ic_op *op)
+{
+	struct ic_rules rs;
+	int rc;
+
+	rc = ic_nft_parse(w->cx, t, op, &rs);
+	if (rc)
+		return rc;
+	switch (op->code) {
+	case IC_OP_APPEND:
+		rc = rules_insert(w, t, op, 0, &rs);
+		break;
+	case IC_OP_APPEND_UNIQUE:
+		rc = rules_present(w, t, op->chain, &rs);
+		if (rc == 0)
+			rc = rules_insert(w, t, op, 0, &rs);
+		break;
+	case IC_OP_INSERT:
+		rc = rules_insert(w, t, op, op->pos, &rs);
+		break;
+	case IC_OP_INSERT_UNIQUE:
+		rc = rules_present(w, t, op->chain, &rs);
+		if (rc == 0)
+			rc = rules_insert(w, t, op, op->pos, &rs);
+		break;
+	case IC_OP_REPLACE:
+		rc = rules_replace(w, t, op, &rs);
+		break;
+	case IC_OP_DELETE:
+		rc = rules_delete(w, t, op->chain, &rs);
+		break;
+	case IC_OP_DELETE_IF_EXISTS:
+		rc = rules_present(w, t, op->chain, &rs);
+		if (rc == 1)
+			rc = rules_delete(w, t, op->chain, &rs);
+		break;
+	case IC_OP_CHECK:
+		rc = rules_present(w, t, op->chain, &rs);
+		break;
+	default:
+		rc = ic_error(w->cx, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
+		break;
+	}
+	ic_rules_free(&rs);
+	if (rc > 0 && op->code != IC_OP_CHECK)
+		rc = 0;
+	return rc;
+}
+
+/* ---- chains ---- */
+
+static bool is_verdict(const char *name)
+{
+	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "QUEUE") ||
+	       !strcmp(name, "RETURN");
+}
+
+static int chain_create(struct work *w, struct ic_nft_table *t, const char *chain)
+{
+	struct ic_nft_chain *c;
+	int rc = ic_xt_is_target(family_of(w->cx), w->cx->mode, chain, w->cx->err);
+
+	if (rc < 0)
+		return rc;
+	if (rc)
+		return ic_param_error(w->cx, "chain name may not clash with target name");
+	if (ic_nft_chain_find(t, chain) || is_verdict(chain))
+		return fail(w, FN_CHAIN_ADD, EEXIST);
+	rc = need_table(w, t);
+	if (rc)
+		return rc;
+	if (!act_add(w, A_CHAIN_USER, t, chain) || !(c = ic_nft_chain_add(t, chain)))
+		return nomem(w->cx);
+	c->handle = UINT64_MAX;
+	w->pending_handles = true;
+	return 0;
+}
+
+static int chain_flush(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c)
+{
+	if (!chain_live(c) || c->n == 0) {
+		ic_nft_chain_flush(c);
+		return 0;
+	}
+	if (!act_add(w, A_FLUSH, t, c->name))
+		return nomem(w->cx);
+	for (size_t i = 0; i < c->n; i++)
+		forget_rule(w, c->rules[i]);
+	ic_nft_chain_flush(c);
+	return 0;
+}
+
+static int chain_delete(struct work *w, struct ic_nft_table *t, const char *chain)
+{
+	struct ic_nft_chain *c = ic_nft_chain_find(t, chain);
+
+	if (!c)
+		return fail(w, FN_CHAIN_DEL, ENOENT);
+	if (c->hook >= 0)
+		return fail(w, FN_OTHER, EINVAL);
+	if (ic_nft_references(t, chain) > 0 || c->n)
+		return fail(w, FN_CHAIN_DEL, EBUSY);
+	if (!act_add(w, A_CHAIN_DEL, t, chain))
+		return nomem(w->cx);
+	ic_nft_chain_remove(t, c);
+	return 0;
+}
+
+/* A chain created in this batch has no handle to rename it by: its messages so far carry
+ * the new name instead. */
+static void rename_pending(struct work *w, const struct ic_nft_table *t, const char *from,
+			   const char *to)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		struct act *a = &w->a[i];
+
+		if (a->def != t->def)
+			continue;
+		if (!strcmp(a->chain, from))
+			snprintf(a->chain, sizeof(a->chain), "%s", to);
+		if (a->nr) {
+			struct nftnl_expr_iter *it = nftnl_expr_iter_create(a->nr);
+			struct nftnl_expr *e;
+
+			nftnl_rule_set_str(a->nr, NFTNL_RULE_CHAIN, a->chain);
+			while (it && (e = nftnl_expr_iter_next(it))) {
+				const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+				if (!strcmp(name, "immediate") &&
+				    nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN) &&
+				    !strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN), from))
+					nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, to);
+			}
+			nftnl_expr_iter_destroy(it);
+		}
+	}
+}
+
+static int chain_rename(struct work *w, struct ic_nft_table *t, const char *chain,
+			const char *name)
+{
+	struct ic_nft_chain *c;
+	struct act *a;
+
+	if (ic_nft_chain_find(t, name) || is_verdict(name))
+		return fail(w, FN_CHAIN_RENAME, EEXIST);
+	c = ic_nft_chain_find(t, chain);
+	if (!c || c->hook >= 0)
+		return fail(w, FN_CHAIN_RENAME, ENOENT);
+	if (c->handle == UINT64_MAX) {
+		rename_pending(w, t, chain, name);
+	} else {
+		a = act_add(w, A_CHAIN_RENAME, t, chain);
+		if (!a)
+			return nomem(w->cx);
+		snprintf(a->newname, sizeof(a->newname), "%s", name);
+		a->handle = c->handle;
+	}
+	ic_nft_chain_rename(t, c, name);
+	return 0;
+}
+
+static int chain_policy(struct work *w, struct ic_nft_table *t, const struct ic_op *op)
+{
+	struct ic_nft_chain *c = ic_nft_chain_find(t, op->chain);
+	struct act *a;
+	int rc;
+
+	if (!c)
+		return fail(w, FN_CHAIN_SET, ENOENT);
+	if (c->hook < 0)
+		return ic_error(w->cx, IPTABLES_EINVAL, "%s: Bad built-in chain name.",
+				ic_prog(w->cx));
+	if (strcmp(op->arg, "ACCEPT") && strcmp(op->arg, "DROP"))
+		return fail(w, FN_CHAIN_SET, EINVAL);
+	rc = need_chain(w, t, c);
+	if (rc)
+		return rc;
+	a = act_add(w, A_POLICY, t, c->name);
+	if (!a)
+		return nomem(w->cx);
+	a->builtin = builtin_def(t, c);
+	a->drop = c->drop = !strcmp(op->arg, "DROP");
+	a->set_counters = op->set_counters;
+	a->pcnt = c->pcnt = op->set_counters ? op->pcnt : 0;
+	a->bcnt = c->bcnt = op->set_counters ? op->bcnt : 0;
+	return 0;
+}
+
+/* -Z: a built-in chain's counters, and each rule's: the rule again with a zero counter. */
+static int chain_zero(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, int pos)
+{
+	struct ic_nft_rule *m;
+
+	if (pos && (size_t)pos > c->n)
+		return fail(w, FN_OTHER, E2BIG);
+	if (!pos && c->hook >= 0 && chain_live(c)) {
+		if (!act_add(w, A_CHAIN_ZERO, t, c->name))
+			return nomem(w->cx);
+		c->pcnt = c->bcnt = 0;
+	}
+	for (size_t k = 0; k < c->n; k++) {
+		m = c->rules[k];
+		if ((pos && k != (size_t)pos - 1) || m->opaque || !m->handle)
+			continue;
+		m->r.pcnt = m->r.bcnt = 0;
+		if (rule_replace(w, t, c, k, &m->r))
+			return IPTABLES_ENOMEM;
+	}
+	return 0;
+}
+
+static int zero(struct work *w, struct ic_nft_table *t, const struct ic_op *op)
+{
+	struct ic_nft_chain *c;
+	int rc = 0;
+
+	if (!op->chain) {
+		for (size_t i = 0; !rc && i < t->n; i++)
+			rc = chain_zero(w, t, t->chains[i], 0);
+		return rc;
+	}
+	c = ic_nft_chain_find(t, op->chain);
+	if (!c)
+		return fail(w, FN_OTHER, ENOENT);
+	return chain_zero(w, t, c, op->pos);
+}
+
+static int table_delete_chains(struct work *w, struct ic_nft_table *t)
+{
+	char name[IC_NFT_NAMELEN];
+	int rc;
+
+	while (t->n && t->chains[t->n - 1]->hook < 0) {
+		/* user chains sort after built-ins: delete from the first user chain */
+		size_t i = 0;
+
+		while (t->chains[i]->hook >= 0)
+			i++;
+		memcpy(name, t->chains[i]->name, sizeof(name));
+		rc = chain_delete(w, t, name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int chain_op(struct work *w, struct ic_nft_table *t, const struct ic_op *op)
+{
+	struct ic_nft_chain *c;
+	int rc = 0;
+
+	switch (op->code) {
+	case IC_OP_DELETE_NUM:
+		c = ic_nft_chain_find(t, op->chain);
+		if (!c)
+			return fail(w, FN_DELETE_NUM, ENOENT);
+		if ((size_t)op->pos - 1 >= c->n)
+			return fail(w, FN_DELETE_NUM, E2BIG);
+		return rule_del(w, t, c, (size_t)op->pos - 1);
+	case IC_OP_CHAIN_EXISTS:
+		return ic_nft_chain_find(t, op->chain) ? 1 : 0;
+	case IC_OP_NEW_CHAIN:
+		return chain_create(w, t, op->chain);
+	case IC_OP_CLEAR_CHAIN:
+		c = ic_nft_chain_find(t, op->chain);
+		return c ? chain_flush(w, t, c) : chain_create(w, t, op->chain);
+	case IC_OP_DELETE_CHAIN:
+		return chain_delete(w, t, op->chain);
+	case IC_OP_RENAME_CHAIN:
+		return chain_rename(w, t, op->chain, op->arg);
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
+		c = ic_nft_chain_find(t, op->chain);
+		if (!c)
+			return 0;
+		rc = chain_flush(w, t, c);
+		return rc ? rc : chain_delete(w, t, op->chain);
+	case IC_OP_POLICY:
+		return chain_policy(w, t, op);
+	case IC_OP_FLUSH_CHAIN:
+		c = ic_nft_chain_find(t, op->chain);
+		return c ? chain_flush(w, t, c) : fail(w, FN_OTHER, ENOENT);
+	case IC_OP_ZERO:
+		return zero(w, t, op);
+	case IC_OP_CLEAR_ALL:
+		for (size_t i = 0; !rc && i < t->n; i++)
+			rc = chain_flush(w, t, t->chains[i]);
+		return rc;
+	case IC_OP_DELETE_ALL:
+		return table_delete_chains(w, t);
+	default:
+		return rule_op(w, t, op);
+	}
+}
+
+static int op_apply(struct work *w, const struct ic_op *op)
+{
+	struct ic_nft_table *t;
+	int rc;
+
+	rc = ic_nft_cache_table(w->cx, &w->st->sock, &w->st->cache, op->table, false, &t);
+	if (rc == IPTABLES_ENOTFOUND && op->code == IC_OP_CHAIN_EXISTS)
+		return 0;
+	if (rc)
+		return rc;
+	return chain_op(w, t, op);
+}
+
+/* ---- the batch ---- */
+
+static uint8_t fam(const struct work *w)
+{
+	return family_of(w->cx);
+}
+
+static int put_table(struct work *w, struct ic_nft_batch *b, size_t tag, const struct act *a)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!t)
+		return -1;
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, fam(w));
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, a->def->name);
+	nlh = ic_nft_batch_msg(b, NFT_MSG_NEWTABLE, fam(w), NLM_F_CREATE, 512, tag);
+	if (nlh) {
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		ic_nft_batch_put(b, nlh);
+	}
+	nftnl_table_free(t);
+	return nlh ? 0 : -1;
+}
+
+static int put_chain(struct work *w, struct ic_nft_batch *b, size_t tag, const struct act *a)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+	uint16_t type = a->kind == A_CHAIN_DEL ? NFT_MSG_DELCHAIN : NFT_MSG_NEWCHAIN;
+	uint16_t flags = a->kind == A_CHAIN_DEL ? NLM_F_NONREC :
+			 a->kind == A_CHAIN_USER ? NLM_F_EXCL :
+			 a->kind == A_CHAIN_BASE || a->kind == A_CHAIN_ZERO ? NLM_F_CREATE : 0;
+
+	if (!c)
+		return -1;
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, fam(w));
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, a->def->name);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, a->kind == A_CHAIN_RENAME ? a->newname : a->chain);
+	switch (a->kind) {
+	case A_CHAIN_BASE:
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)a->builtin->hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, a->builtin->prio);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, a->builtin->type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+		break;
+	case A_CHAIN_RENAME:
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_HANDLE, a->handle);
+		break;
+	case A_POLICY:
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, a->drop ? NF_DROP : NF_ACCEPT);
+		if (!a->set_counters)
+			break;
+		/* fall through */
+	case A_CHAIN_ZERO:
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_PACKETS, a->pcnt);
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_BYTES, a->bcnt);
+		break;
+	default:
+		break;
+	}
+	nlh = ic_nft_batch_msg(b, type, fam(w), flags, 1024, tag);
+	if (nlh) {
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		ic_nft_batch_put(b, nlh);
+	}
+	nftnl_chain_free(c);
+	return nlh ? 0 : -1;
+}
+
+/* An upper bound of a rule message's size. */
+static size_t rule_room(const struct nftnl_rule *nr)
+{
+	size_t n = 1024;
+	struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
+	struct nftnl_expr *e;
+	uint32_t len;
+
+	while (it && (e = nftnl_expr_iter_next(it))) {
+		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+		n += 256;
+		if ((!strcmp(name, "match") || !strcmp(name, "target")) &&
+		    nftnl_expr_is_set(e, NFTNL_EXPR_MT_INFO)) {
+			nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+			n += len;
+		}
+	}
+	nftnl_expr_iter_destroy(it);
+	return n;
+}
+
+static int put_rule(struct work *w, struct ic_nft_batch *b, size_t tag, struct act *a,
+		    bool echo)
+{
+	struct nftnl_rule *r = a->nr, *own = NULL;
+	struct nlmsghdr *nlh;
+	uint16_t type = NFT_MSG_NEWRULE, flags = NLM_F_CREATE;
+
+	if (!r) {
+		r = own = nftnl_rule_alloc();
+		if (!r)
+			return -1;
+		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, fam(w));
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, a->def->name);
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, a->chain);
+	}
+	switch (a->kind) {
+	case A_RULE_ADD:
+		nftnl_rule_set_u32(r, NFTNL_RULE_ID, a->id);
+		if (a->pos_handle)
+			nftnl_rule_set_u64(r, NFTNL_RULE_POSITION, a->pos_handle);
+		else if (a->pos_id)
+			nftnl_rule_set_u32(r, NFTNL_RULE_POSITION_ID, a->pos_id);
+		else
+			flags |= NLM_F_APPEND;
+		break;
+	case A_RULE_REPLACE:
+		nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, a->handle);
+		flags |= NLM_F_REPLACE;
+		break;
+	case A_RULE_DEL:
+		type = NFT_MSG_DELRULE;
+		flags = 0;
+		if (a->handle)
+			nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, a->handle);
+		else
+			nftnl_rule_set_u32(r, NFTNL_RULE_ID, a->id);
+		break;
+	default:		/* A_FLUSH */
+		type = NFT_MSG_DELRULE;
+		flags = 0;
+		break;
+	}
+	if (echo && a->mrule)
+		flags |= NLM_F_ECHO;
+	nlh = ic_nft_batch_msg(b, type, fam(w), flags, rule_room(r), tag);
+	if (nlh) {
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		ic_nft_batch_put(b, nlh);
+	}
+	if (own)
+		nftnl_rule_free(own);
+	return nlh ? 0 : -1;
+}
+
+static int build(struct work *w, struct ic_nft_batch *b, bool echo)
+{
+	int rc = 0;
+
+	if (ic_nft_batch_begin(b, &w->st->sock, w->st->cache.gen))
+		return -1;
+	for (size_t i = 0; !rc && i < w->n; i++) {
+		struct act *a = &w->a[i];
+
+		switch (a->kind) {
+		case A_TABLE:
+			rc = put_table(w, b, i, a);
+			break;
+		case A_RULE_ADD: case A_RULE_REPLACE: case A_RULE_DEL: case A_FLUSH:
+			rc = put_rule(w, b, i, a, echo);
+			break;
+		default:
+			rc = put_chain(w, b, i, a);
+			break;
+		}
+	}
+	return rc;
+}
+
+static int echo_cb(const struct nlmsghdr *nlh, size_t tag, void *arg)
+{
+	struct work *w = arg;
+	struct nftnl_rule *r;
+
+	if (tag >= w->n || !w->a[tag].mrule)
+		return 0;
+	r = nftnl_rule_alloc();
+	if (!r)
+		return 0;
+	if (nftnl_rule_nlmsg_parse(nlh, r) == 0 && nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) {
+		w->a[tag].mrule->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+		w->a[tag].mrule->id = 0;
+	}
+	nftnl_rule_free(r);
+	return 0;
+}
+
+static const char *act_name(enum act_kind k)
+{
+	static const char *const names[] = {
+		[A_TABLE] = "TABLE_ADD", [A_CHAIN_BASE] = "CHAIN_ADD",
+		[A_CHAIN_USER] = "CHAIN_USER_ADD", [A_CHAIN_DEL] = "CHAIN_DEL",
+		[A_CHAIN_RENAME] = "CHAIN_RENAME", [A_POLICY] = "CHAIN_UPDATE",
+		[A_CHAIN_ZERO] = "CHAIN_ZERO", [A_RULE_ADD] = "RULE_APPEND",
+		[A_RULE_REPLACE] = "RULE_REPLACE", [A_RULE_DEL] = "RULE_DELETE",
+		[A_FLUSH] = "RULE_FLUSH",
+	};
+	return names[k];
+}
+
+/* What iptables-nft prints when the kernel refuses a batch object (mnl_append_error). */
+static int kernel_refused(struct work *w, const struct ic_nft_reply *rep)
+{
+	const struct act *a = rep->err_tag < w->n ? &w->a[rep->err_tag] : NULL;
+	const char *what;
+	int code = code_of(rep->err);
+
+	if (!a)
+		return ic_error(w->cx, code, "%s v%d.%d.%d (%s): %s", ic_prog(w->cx),
+				w->cx->ver_major, w->cx->ver_minor, w->cx->ver_patch,
+				w->cx->mode, strerror(rep->err));
+	w->cx->err->failed_op = a->op + 1;
+	what = a->kind == A_TABLE ? "table" : a->kind >= A_RULE_ADD ? "rule in chain" : "chain";
+	return ic_error(w->cx, code, "%s v%d.%d.%d (%s):  %s failed (%s): %s %s", ic_prog(w->cx),
+			w->cx->ver_major, w->cx->ver_minor, w->cx->ver_patch, w->cx->mode,
+			a->kind == A_RULE_ADD && a->insert ? "RULE_INSERT" : act_name(a->kind),
+			strerror(rep->err), what,
+			a->kind == A_TABLE ? a->def->name : a->chain);
+}
+
+/* After our batch landed at generation gen+1 the model is the kernel's, unless a handle
+ * is missing (a chain created, an echo lost): then it is read again when next needed. */
+static void settle(struct work *w, const struct ic_nft_reply *rep, bool echo)
+{
+	struct ic_nft_cache *c = &w->st->cache;
+	bool unknown = w->pending_handles || !echo || rep->echo_lost;
+
+	for (size_t i = 0; !unknown && i < w->n; i++)
+		unknown = w->a[i].mrule && !w->a[i].mrule->handle;
+	c->gen = rep->have_gen ? rep->gen : c->gen + 1;
+	if (unknown)
+		ic_nft_cache_drop(c);
+}
+
+static int send_batch(struct work *w, struct ic_nft_reply *rep, bool *sent)
+{
+	struct ic_nft_batch b;
+	size_t nadd = 0;
+	bool echo;
+	int rc;
+
+	*sent = false;
+	if (w->n == 0)
+		return 0;
+	for (size_t i = 0; i < w->n; i++)
+		nadd += w->a[i].mrule != NULL;
+	echo = nadd <= MAX_ECHO;
+	if (build(w, &b, echo)) {
+		ic_nft_batch_free(&b);
+		return nomem(w->cx);
+	}
+	rc = ic_nft_batch_send(w->cx, &w->st->sock, &b, echo_cb, w, rep);
+	ic_nft_batch_free(&b);
+	if (rc)
+		return rc;
+	*sent = true;
+	if (!rep->err)
+		settle(w, rep, echo);
+	return 0;
+}
+
+int ic_nft_run(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *ops, size_t n)
+{
+	struct work w = { .cx = cx, .st = st };
+	struct ic_nft_reply rep;
+	bool sent;
+	int rc = 0, result = 0;
+
+	for (int tries = 0; tries < MAX_TRIES; tries++) {
+		acts_free(&w);
+		w.pending_handles = false;
+		rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
+		for (size_t i = 0; i < n && rc >= 0; i++) {
+			w.op = i;
+			rc = op_apply(&w, &ops[i]);
+			if (rc < 0 && !cx->err->failed_op)
+				cx->err->failed_op = i + 1;
+			result = rc;
+		}
+		if (rc >= 0)
+			rc = send_batch(&w, &rep, &sent);
+		if (rc < 0 || !sent) {
+			if (rc < 0 || w.n)
+				ic_nft_cache_drop(&st->cache);
+			break;
+		}
+		if (rep.err == 0) {
+			rc = result;
+			break;
+		}
+		ic_nft_cache_drop(&st->cache);
+		if (rep.err != ERESTART) {
+			rc = kernel_refused(&w, &rep);
+			break;
+		}
+		rc = ic_error(cx, IPTABLES_EBUSY, "%s: the ruleset kept changing (%d tries)",
+			      ic_prog(cx), MAX_TRIES);
+	}
+	acts_free(&w);
+	free(w.a);
+	return rc < 0 ? rc : result;
+}
+
+/* Apply @pending's ops of @table (all tables when NULL) to the model; nothing is sent. */
+static int replay(struct work *w, const struct ic_oplog *pending, const char *table)
+{
+	int rc;
+
+	for (size_t i = 0; pending && i < pending->n; i++) {
+		if (table && strcmp(pending->ops[i].table, table))
+			continue;
+		w->op = i;
+		rc = op_apply(w, &pending->ops[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int ic_nft_view(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_oplog *pending,
+		const char *table, bool counters, struct ic_nft_table **out)
+{
+	struct work w = { .cx = cx, .st = st };
+	int rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
+
+	if (!rc)
+		rc = ic_nft_cache_table(cx, &st->sock, &st->cache, table, counters, out);
+	if (!rc && pending && pending->n)
+		rc = replay(&w, pending, table);
+	acts_free(&w);
+	free(w.a);
+	return rc;
+}
+
+int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *op,
+		     const struct ic_oplog *pending)
+{
+	struct work w = { .cx = cx, .st = st };
+	int rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
+
+	if (!rc)
+		rc = replay(&w, pending, op->table);
+	if (rc >= 0) {
+		w.op = 0;
+		rc = op_apply(&w, op);
+	}
+	acts_free(&w);
+	free(w.a);
+	/* the model now holds changes the kernel does not */
+	if (pending && pending->n)
+		ic_nft_cache_drop(&st->cache);
+	return rc;
+}

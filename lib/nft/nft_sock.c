@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The nf_tables backend's netlink socket: one per handle, opened in the handle's network
+ * namespace and kept open (closing a socket after deletes waits for the kernel's deferred
+ * destroy). Requests (GETGEN, dumps) and batches; every reply's type is checked before
+ * libnftnl sees it, since libnftnl calls exit() on a message it did not expect.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/common.h>
+#include <libnftnl/gen.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+
+#include "nft.h"
+#include "../netns.h"
+#include "../vec.h"
+
+#define RECV_BUF (64 * 1024)
+
+static int sys_fail(struct ic_ctx *cx, const char *what, int e)
+{
+	if (e == ENOMEM || e == ENOBUFS)
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	return ic_error(cx, e == EPERM || e == EACCES ? IPTABLES_EPERM : IPTABLES_ESYS,
+			"%s: netlink %s: %s", ic_prog(cx), what, strerror(e));
+}
+
+static void set_buf(int fd, int force, int plain, int size)
+{
+	if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
+}
+
+int ic_nft_sock_open(struct ic_ctx *cx, struct ic_nft_sock *s)
+{
+	int saved, rc, e;
+
+	memset(s, 0, sizeof(*s));
+	rc = ic_netns_enter(cx, &saved);
+	if (rc)
+		return rc;
+	s->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	e = errno;
+	ic_netns_leave(saved);
+	if (!s->nl)
+		return sys_fail(cx, "socket", e);
+	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		e = errno;
+		ic_nft_sock_close(s);
+		return sys_fail(cx, "bind", e);
+	}
+	s->portid = mnl_socket_get_portid(s->nl);
+	s->seq = 1;
+	/* room for the replies a batch with echoed rules queues */
+	set_buf(mnl_socket_get_fd(s->nl), SO_RCVBUFFORCE, SO_RCVBUF, 4 << 20);
+	return 0;
+}
+
+void ic_nft_sock_close(struct ic_nft_sock *s)
+{
+	if (s->nl)
+		mnl_socket_close(s->nl);
+	s->nl = NULL;
+}
+
+struct talk {
+	uint16_t type;			/* NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_* we want */
+	ic_nft_msg_cb *cb;
+	void *arg;
+	int cb_rc;
+};
+
+static int talk_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+
+	if (nlh->nlmsg_type != t->type)
+		return MNL_CB_OK;
+	t->cb_rc = t->cb(nlh, t->arg);
+	return t->cb_rc ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* Send one request and read its replies up to DONE or the ACK. 0, the kernel's errno as a
+ * positive number, or a recorded negative code. */
+static int talk(struct ic_ctx *cx, struct ic_nft_sock *s, struct nlmsghdr *nlh, struct talk *t)
+{
+	char *buf;
+	ssize_t n;
+	int rc = MNL_CB_OK, e;
+	uint32_t seq = nlh->nlmsg_seq;
+
+	if (mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0)
+		return sys_fail(cx, "send", errno);
+	buf = malloc(RECV_BUF);
+	if (!buf)
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	while (rc > MNL_CB_STOP) {
+		n = mnl_socket_recvfrom(s->nl, buf, RECV_BUF);
+		if (n < 0) {
+			e = errno;
+			free(buf);
+			return sys_fail(cx, "receive", e);
+		}
+		t->cb_rc = 0;
+		rc = mnl_cb_run(buf, (size_t)n, seq, s->portid, talk_cb, t);
+	}
+	e = errno;
+	free(buf);
+	if (rc == MNL_CB_ERROR) {
+		if (t->cb_rc)
+			return t->cb_rc;
+		return e ? e : EIO;
+	}
+	return 0;
+}
+
+static int gen_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nftnl_gen *g = nftnl_gen_alloc();
+
+	if (!g)
+		return IPTABLES_ENOMEM;
+	if (nftnl_gen_nlmsg_parse(nlh, g) < 0) {
+		nftnl_gen_free(g);
+		return IPTABLES_ESYS;
+	}
+	*(uint32_t *)arg = nftnl_gen_get_u32(g, NFTNL_GEN_ID);
+	nftnl_gen_free(g);
+	return 0;
+}
+
+int ic_nft_genid(struct ic_ctx *cx, struct ic_nft_sock *s, uint32_t *gen)
+{
+	char buf[MNL_NLMSG_HDRLEN + 64];
+	struct talk t = { NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWGEN, gen_cb, gen, 0 };
+	struct nlmsghdr *nlh;
+	int rc;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, s->seq++);
+	rc = talk(cx, s, nlh, &t);
+	if (rc > 0)
+		return sys_fail(cx, "GETGEN", rc);
+	if (rc == IPTABLES_ENOMEM)
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	if (rc == IPTABLES_ESYS)
+		return ic_error(cx, rc, "%s: cannot read the nf_tables generation", ic_prog(cx));
+	return rc;
+}
+
+int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t family,
+		const char *table, ic_nft_msg_cb *cb, void *arg)
+{
+	char buf[MNL_NLMSG_HDRLEN + 512];
+	/* replies to GETxxx come as NEWxxx */
+	struct talk t = { NFNL_SUBSYS_NFTABLES << 8 | (type - 1), cb, arg, 0 };
+	struct nlmsghdr *nlh;
+	int rc;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, type, family, NLM_F_DUMP, s->seq++);
+	/* the kernel filters chain and rule dumps by NFTA_*_TABLE */
+	if (table && type == NFT_MSG_GETCHAIN)
+		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, table);
+	else if (table && type == NFT_MSG_GETRULE)
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	rc = talk(cx, s, nlh, &t);
+	if (rc == ENOENT)
+		return 0;
+	if (rc > 0)
+		return sys_fail(cx, "dump", rc);
+	return rc;
+}
+
+/* ---- batches ---- */
+
+static int batch_room(struct ic_nft_batch *b, size_t more)
+{
+	return IC_VEC_RESERVE(b->buf, b->cap, b->len + more);
+}
+
+int ic_nft_batch_begin(struct ic_nft_batch *b, struct ic_nft_sock *s, uint32_t genid)
+{
+	struct nlmsghdr *nlh;
+
+	memset(b, 0, sizeof(*b));
+	if (batch_room(b, 4096))
+		return -1;
+	b->first_seq = s->seq;
+	nlh = nftnl_batch_begin(b->buf, s->seq++);
+	mnl_attr_put_u32(nlh, NFTA_GEN_ID, htonl(genid));
+	b->len = nlh->nlmsg_len;
+	b->next_seq = s->seq;
+	return 0;
+}
+
+struct nlmsghdr *ic_nft_batch_msg(struct ic_nft_batch *b, uint16_t type, uint8_t family,
+				  uint16_t flags, size_t max, size_t tag)
+{
+	if (batch_room(b, max + MNL_NLMSG_HDRLEN + 64) ||
+	    IC_VEC_RESERVE(b->tags, b->captags, b->ntags + 1))
+		return NULL;
+	b->tags[b->ntags++] = tag;
+	return nftnl_nlmsg_build_hdr(b->buf + b->len, type, family, flags, b->next_seq++);
+}
+
+void ic_nft_batch_put(struct ic_nft_batch *b, struct nlmsghdr *nlh)
+{
+	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+void ic_nft_batch_free(struct ic_nft_batch *b)
+{
+	free(b->buf);
+	free(b->tags);
+	memset(b, 0, sizeof(*b));
+}
+
+static size_t tag_of(const struct ic_nft_batch *b, uint32_t seq)
+{
+	if (seq <= b->first_seq || seq - b->first_seq - 1 >= b->ntags)
+		return SIZE_MAX;
+	return b->tags[seq - b->first_seq - 1];
+}
+
+struct batch_rx {
+	const struct ic_nft_batch *b;
+	ic_nft_echo_cb *echo_cb;
+	void *arg;
+	struct ic_nft_reply *rep;
+	int cb_rc;
+};
+
+static void read_reply(const struct nlmsghdr *nlh, struct batch_rx *rx)
+{
+	const struct nlmsgerr *e;
+	uint16_t nft = NFNL_SUBSYS_NFTABLES << 8;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+			return;
+		e = mnl_nlmsg_get_payload(nlh);
+		if (e->error && !rx->rep->err) {
+			rx->rep->err = -e->error;
+			rx->rep->err_tag = tag_of(rx->b, e->msg.nlmsg_seq);
+		}
+	} else if (nlh->nlmsg_type == (nft | NFT_MSG_NEWGEN)) {
+		if (gen_cb(nlh, &rx->rep->gen) == 0)
+			rx->rep->have_gen = true;
+	} else if (nlh->nlmsg_type == (nft | NFT_MSG_NEWRULE) && rx->echo_cb && !rx->cb_rc) {
+		rx->cb_rc = rx->echo_cb(nlh, tag_of(rx->b, nlh->nlmsg_seq), rx->arg);
+	}
+}
+
+static int send_all(struct ic_ctx *cx, struct ic_nft_sock *s, const struct ic_nft_batch *b)
+{
+	int fd = mnl_socket_get_fd(s->nl), cur = 0;
+	socklen_t len = sizeof(cur);
+
+	if (b->len > (size_t)INT32_MAX / 2)
+		return ic_error(cx, IPTABLES_EINVAL, "%s: batch too large", ic_prog(cx));
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0 && (size_t)cur < b->len + 4096)
+		set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, (int)b->len + 4096);
+	if (mnl_socket_sendto(s->nl, b->buf, b->len) < 0)
+		return sys_fail(cx, "send", errno);
+	return 0;
+}
+
+int ic_nft_batch_send(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_batch *b,
+		      ic_nft_echo_cb *echo_cb, void *arg, struct ic_nft_reply *rep)
+{
+	struct batch_rx rx = { b, echo_cb, arg, rep, 0 };
+	const struct nlmsghdr *nlh;
+	char *buf;
+	ssize_t n;
+	int rc, len;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->err_tag = SIZE_MAX;
+	if (batch_room(b, MNL_NLMSG_HDRLEN + 64))
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	nlh = nftnl_batch_end(b->buf + b->len, b->next_seq);
+	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	s->seq = b->next_seq + 1;
+	rc = send_all(cx, s, b);
+	if (rc)
+		return rc;
+	buf = malloc(RECV_BUF);
+	if (!buf)
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	/* The kernel ran the whole batch inside sendmsg: every reply is queued already. */
+	for (;;) {
+		n = recv(mnl_socket_get_fd(s->nl), buf, RECV_BUF, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			/* echoes lost: the caller can no longer trust what it learnt */
+			rep->echo_lost = true;
+			continue;
+		}
+		if (n <= 0)
+			break;
+		len = (int)n;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len))
+			read_reply(nlh, &rx);
+	}
+	free(buf);
+	return rx.cb_rc ? rx.cb_rc : 0;
+}
