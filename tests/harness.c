@@ -20,6 +20,8 @@ const struct tcfg tcfgs[] = {
 	{ "exec-legacy-v6", IPTABLES_BACKEND_EXEC, IPTABLES_IPV6, "ip6tables-legacy", "ip6tables-legacy" },
 	{ "exec-nft-v4", IPTABLES_BACKEND_EXEC, IPTABLES_IPV4, "iptables-nft", "iptables-nft" },
 	{ "exec-nft-v6", IPTABLES_BACKEND_EXEC, IPTABLES_IPV6, "ip6tables-nft", "ip6tables-nft" },
+	{ "nft-v4", IPTABLES_BACKEND_NFT, IPTABLES_IPV4, NULL, "iptables-nft" },
+	{ "nft-v6", IPTABLES_BACKEND_NFT, IPTABLES_IPV6, NULL, "ip6tables-nft" },
 };
 const size_t n_tcfgs = sizeof(tcfgs) / sizeof(tcfgs[0]);
 

@@ -19,7 +19,8 @@ struct tcfg {
 	const char *cli;		/* oracle CLI of the same ruleset: iptables-legacy, ip6tables-nft */
 };
 
-/* The matrix: libiptc (legacy), exec on iptables-legacy, exec on iptables-nft; x IPv4, IPv6. */
+/* The matrix: libiptc (legacy), exec on iptables-legacy, exec on iptables-nft, native nf_tables;
+ * x IPv4, IPv6. */
 extern const struct tcfg tcfgs[];
 extern const size_t n_tcfgs;
 

@@ -85,10 +85,11 @@ void ic_nft_sock_close(struct ic_nft_sock *s) IC_HIDDEN;
 /* The ruleset's generation id (GETGEN). 0 or a recorded code. */
 int ic_nft_genid(struct ic_ctx *cx, struct ic_nft_sock *s, uint32_t *gen) IC_HIDDEN;
 
-/* A dump request for @type (NFT_MSG_GETTABLE/GETCHAIN/GETRULE) in @family, limited to
- * @table when not NULL; @cb gets every reply (NEWTABLE/NEWCHAIN/NEWRULE; other types are skipped, so libnftnl
- * never parses a message it does not expect). 0, or a recorded code; ENOENT from the kernel
- * (no such table) is 0 with nothing seen. */
+/* A dump request for @type (NFT_MSG_GETTABLE/GETCHAIN/GETRULE) in @family; rule dumps are
+ * limited to @table when not NULL (the kernel filters nothing else: callers check). @cb gets
+ * every reply of the matching NEWxxx type; other types are skipped, so libnftnl never parses
+ * a message it does not expect. 0, or a recorded code; ENOENT from the kernel (no such
+ * table) is 0 with nothing seen. */
 typedef int ic_nft_msg_cb(const struct nlmsghdr *nlh, void *arg);
 int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t family,
 		const char *table, ic_nft_msg_cb *cb, void *arg) IC_HIDDEN;

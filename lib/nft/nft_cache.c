@@ -298,6 +298,11 @@ static int table_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+static bool same_table(const char *name, const struct ic_nft_table *t)
+{
+	return name && !strcmp(name, t->def->name);
+}
+
 static const struct ic_nft_builtin *builtin_of(const struct ic_nft_tabledef *d, const char *name)
 {
 	for (size_t i = 0; i < d->n; i++)
@@ -317,7 +322,9 @@ static int chain_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (!nc)
 		return IPTABLES_ENOMEM;
-	if (nftnl_chain_nlmsg_parse(nlh, nc) < 0 || !(name = nftnl_chain_get_str(nc, NFTNL_CHAIN_NAME)))
+	/* the kernel does not filter chain dumps by table */
+	if (nftnl_chain_nlmsg_parse(nlh, nc) < 0 || !(name = nftnl_chain_get_str(nc, NFTNL_CHAIN_NAME)) ||
+	    !same_table(nftnl_chain_get_str(nc, NFTNL_CHAIN_TABLE), l->t))
 		goto out;
 	b = builtin_of(l->t->def, name);
 	if (nftnl_chain_is_set(nc, NFTNL_CHAIN_HOOKNUM)) {
@@ -361,7 +368,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (!nr)
 		return rc;
-	if (nftnl_rule_nlmsg_parse(nlh, nr) < 0 || !(chain = nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN))) {
+	if (nftnl_rule_nlmsg_parse(nlh, nr) < 0 || !(chain = nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN)) ||
+	    !same_table(nftnl_rule_get_str(nr, NFTNL_RULE_TABLE), l->t)) {
 		rc = 0;
 		goto out;
 	}

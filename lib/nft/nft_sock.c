@@ -164,10 +164,8 @@ int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t
 	int rc;
 
 	nlh = nftnl_nlmsg_build_hdr(buf, type, family, NLM_F_DUMP, s->seq++);
-	/* the kernel filters chain and rule dumps by NFTA_*_TABLE */
-	if (table && type == NFT_MSG_GETCHAIN)
-		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, table);
-	else if (table && type == NFT_MSG_GETRULE)
+	/* the kernel filters rule dumps by NFTA_RULE_TABLE (chain dumps it does not) */
+	if (table && type == NFT_MSG_GETRULE)
 		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
 	rc = talk(cx, s, nlh, &t);
 	if (rc == ENOENT)
