@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define IPTABLES_C_VERSION_MAJOR 0
-#define IPTABLES_C_VERSION_MINOR 1
+#define IPTABLES_C_VERSION_MINOR 2
 #define IPTABLES_C_VERSION_PATCH 0
 
 /** Opaque handle: one address family, one backend. Safe to share between threads. */

@@ -113,7 +113,7 @@ static int open_backend(struct iptables *h, const struct iptables_options *opts)
 	if (opts->backend != IPTABLES_BACKEND_AUTO)
 		h->be = ic_backend_find(opts->backend);
 	else if (opts->path)
-		h->be = ic_backend_find(IPTABLES_BACKEND_EXEC);	/* a binary was named */
+		h->be = ic_backend_for_path();	/* a binary was named */
 	else
 		h->be = choose_backend(&h->cx);
 	if (!h->be)
@@ -174,7 +174,7 @@ IPTABLES_API void iptables_free(iptables *h)
 	if (!h)
 		return;
 	ic_txn_clear(h);
-	if (h->be)
+	if (h->be && h->be->close)
 		h->be->close(&h->cx);
 	free(h->cx.path);
 	free((char *)h->cx.lockfile);

@@ -54,10 +54,13 @@ enum ic_rank {
 struct ic_backend {
 	const char *name;
 	enum iptables_backend id;
+	/* opts.path names this backend's binary: AUTO with a path picks it. */
+	bool runs_binary;
 	/* For AUTO: cheap, spawns nothing, records nothing. */
 	enum ic_rank (*probe)(const struct ic_ctx *cx);
 	/* Fill version and mode, allocate cx->state. */
 	int (*open)(struct ic_ctx *cx);
+	/* Optional: free cx->state. */
 	void (*close)(struct ic_ctx *cx);
 	/* One op, now. @pending: the open transaction (NULL outside one); only predicates
 	 * (check, chain_exists) arrive inside a transaction, and they must see it. */
@@ -94,6 +97,8 @@ struct ic_backend {
 /* registry.c: every backend, NULL-terminated, in AUTO's tie-break order. */
 extern const struct ic_backend *const ic_backends[] IC_HIDDEN;
 const struct ic_backend *ic_backend_find(enum iptables_backend id) IC_HIDDEN;
+/* The backend that runs the binary opts.path names (AUTO with a path), or NULL. */
+const struct ic_backend *ic_backend_for_path(void) IC_HIDDEN;
 
 /* system.c: which iptables the system runs, read from where `iptables` (`ip6tables`)
  * in PATH leads, without running it. */

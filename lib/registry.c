@@ -22,3 +22,11 @@ const struct ic_backend *ic_backend_find(enum iptables_backend id)
 			return *b;
 	return NULL;
 }
+
+const struct ic_backend *ic_backend_for_path(void)
+{
+	for (const struct ic_backend *const *b = ic_backends; *b; b++)
+		if ((*b)->runs_binary)
+			return *b;
+	return NULL;
+}

@@ -337,6 +337,26 @@ static void make_user_chains(const struct tcfg *c, const char *table)
 	free(tcli(c, NULL, NULL, "-t %s -N USER2", table));
 }
 
+/* iptables_save of @table through @h equals `<cli>-save -t TABLE` without its two comment
+ * lines (issue 11: save byte-identical over the differential corpus). */
+static void save_compare(iptables *h, const struct tcfg *c, const char *table, struct report *r)
+{
+	char *ours = NULL, *cli = NULL;
+	int rc = iptables_save(h, table, 0, &ours);
+
+	if (rc) {
+		rep(r, "[%s] iptables_save(%s) = %d: %s", c->name, table, rc, iptables_errmsg(h));
+		return;
+	}
+	if (tsh(&cli, NULL, "%s-save -t %s | grep -v '^# [GC]'", c->cli, table))
+		rep(r, "[%s] %s-save -t %s failed", c->name, c->cli, table);
+	else if (strcmp(ours, cli))
+		rep(r, "[%s] iptables_save(%s) differs from %s-save:\nours:\n%s\ncli:\n%s", c->name,
+		    table, c->cli, ours, cli);
+	free(ours);
+	free(cli);
+}
+
 /* Add every spec with @h; compare each spec's lines with the oracle's @want. */
 static void lib_add_compare(iptables *h, const char *what, const struct corpus *cp,
 			    const char *table, const struct listing *want, struct report *r)
@@ -543,9 +563,10 @@ static void run_table(int fam, const char *table)
 	free(s);
 	flush_table(lc, table);
 
-	/* (c) the library finds and deletes CLI-added rules */
+	/* (c) the library saves, finds and deletes CLI-added rules */
 	cli_batch(lc, &cp, "-A", st, &err);
 	free(err);
+	save_compare(h, lc, table, &r);
 	for (i = 0; i < cp.n; i++) {
 		rc = iptables_exists(h, table, cp.v[i].chain, (const char *const *)cp.v[i].words);
 		if (rc != 1)
@@ -568,6 +589,7 @@ static void run_table(int fam, const char *table)
 	/* (d) the exec backend on the same binary */
 	he = open_cfg(ec);
 	lib_add_compare(he, ec->name, &cp, table, &want, &r);
+	save_compare(he, ec, table, &r);
 	h = open_cfg(lc);
 	stats_compare(h, he, table, &r);
 	iptables_free(h);

@@ -5,6 +5,7 @@
  * the agent (--once rounds and a clean stop on SIGTERM), demo and minimal.
  * Paths of the binaries come from tests/CMakeLists.txt (IPTC_EX_*).
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -621,6 +622,43 @@ START_TEST(test_demo_minimal)
 }
 END_TEST
 
+/* restore < FILE, then save: the text iptables-save prints; a bad line changes nothing. */
+START_TEST(test_cli_save_restore)
+{
+	const struct tcfg *c = &tcfgs[_i];
+	static const char good[] = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n"
+		":OUTPUT ACCEPT [0:0]\n:WEB - [0:0]\n-A INPUT -j WEB\n"
+		"-A WEB -p tcp -m tcp --dport 80 -m comment --comment \"web in\" -j ACCEPT\nCOMMIT\n";
+	static const char bad[] = "*filter\n-A INPUT -j ACCEPT\n-A INPUT -p nosuchproto -j DROP\n"
+		"COMMIT\n";
+	char path[] = "/tmp/iptc-cli-restore-XXXXXX", *out, *want, *args;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, good, sizeof(good) - 1), (ssize_t)sizeof(good) - 1);
+	close(fd);
+	ck_assert(asprintf(&args, "restore < %s", path) >= 0);
+	cli_run(c, args);
+	out = cli_ok(c, 0, "save filter");
+	ck_assert_int_eq(tsh(&want, NULL, "%s-save -t filter | grep -v '^# [GC]'", c->cli), 0);
+	tchomp(want);
+	ck_assert_msg(!strcmp(out, want), "%s: save:\n%s\noracle:\n%s", c->name, out, want);
+	free(out);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bad, sizeof(bad) - 1), (ssize_t)sizeof(bad) - 1);
+	close(fd);
+	free(cli_ok(c, 1, args));
+	out = cli_ok(c, 0, "save filter");
+	ck_assert_msg(!strcmp(out, want), "%s: a refused restore changed:\n%s", c->name, out);
+	free(out);
+	free(want);
+	free(args);
+	unlink(path);
+}
+END_TEST
+
 Suite *tsuite(void)
 {
 	Suite *s = suite_create("examples");
@@ -634,6 +672,7 @@ Suite *tsuite(void)
 	tcase_add_loop_test(cli, test_cli_json, 0, n);
 	tcase_add_loop_test(cli, test_cli_json_misc, 0, n);
 	tcase_add_loop_test(cli, test_cli_sync, 0, n);
+	tcase_add_loop_test(cli, test_cli_save_restore, 0, n);
 	tcase_add_test(cli, test_cli_ipv6_separate);
 	tcase_add_test(cli, test_cli_usage);
 	suite_add_tcase(s, cli);

@@ -3,6 +3,7 @@
  * iptables-restore or the binary would read differently from a single call. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -300,6 +301,51 @@ START_TEST(lock_not_inherited_by_fork)
 	ic_lock_release(fd);
 	ck_assert(lock_free(path));
 	unlink(path);
+}
+END_TEST
+
+/* A thread parsing rules (libxtables' process-wide mutex held most of the time) while
+ * another forks: each child must be able to parse too, not find the mutex locked forever. */
+static volatile bool parsing_stop;
+
+static void *parse_loop(void *arg)
+{
+	iptables *h = arg;
+
+	while (!parsing_stop)
+		iptables_exists(h, "filter", "INPUT",
+				IPTABLES_SPEC("-p", "tcp", "-m", "multiport", "--dports", "1,2,3",
+					      "-m", "comment", "--comment", "x", "-j", "ACCEPT"));
+	return NULL;
+}
+
+START_TEST(xt_mutex_not_held_in_forked_child)
+{
+	struct iptables_options o = { .backend = IPTABLES_BACKEND_MEMORY };
+	iptables *h, *hc;
+	pthread_t t;
+	int hung = 0, st;
+
+	ck_assert_int_eq(iptables_new(&h, &o), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, parse_loop, h), 0);
+	for (int i = 0; i < 200 && !hung; i++) {
+		pid_t pid = fork();
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			signal(SIGALRM, SIG_DFL);	/* not Check's handler: it kills the group */
+			alarm(2);
+			_exit(iptables_new(&hc, &o) == 0 &&
+			      iptables_append(hc, "filter", "INPUT",
+					      IPTABLES_SPEC("-p", "udp", "-j", "DROP")) == 0 ? 0 : 1);
+		}
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		hung = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	}
+	parsing_stop = true;
+	pthread_join(t, NULL);
+	iptables_free(h);
+	ck_assert_msg(!hung, "a forked child could not parse: libxtables' mutex was held at fork");
 }
 END_TEST
 
@@ -635,6 +681,7 @@ Suite *tsuite(void)
 	tcase_add_test(tc, lock_cloexec);
 	tcase_add_test(tc, lock_released_despite_forked_child);
 	tcase_add_test(tc, lock_not_inherited_by_fork);
+	tcase_add_test(tc, xt_mutex_not_held_in_forked_child);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("words");
 	tcase_set_timeout(tc, ttimeout(120));

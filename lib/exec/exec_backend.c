@@ -68,11 +68,6 @@ static int exec_open(struct ic_ctx *cx)
 	return detect_version(cx);
 }
 
-static void exec_close(struct ic_ctx *cx)
-{
-	(void)cx;
-}
-
 /* Exec reads the kernel's state, not a transaction's pending changes (README, limits). */
 static int exec_apply(struct ic_ctx *cx, const struct ic_op *op, const struct ic_oplog *pending)
 {
@@ -126,9 +121,9 @@ static enum ic_rank exec_probe(const struct ic_ctx *cx)
 const struct ic_backend ic_backend_exec = {
 	.name = "exec",
 	.id = IPTABLES_BACKEND_EXEC,
+	.runs_binary = true,
 	.probe = exec_probe,
 	.open = exec_open,
-	.close = exec_close,
 	.apply = exec_apply,
 	.list = exec_list,
 	.list_chains = exec_list_chains,

@@ -35,6 +35,7 @@ struct ic_xt_active {
 };
 
 static pthread_mutex_t ic_xt_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t ic_xt_atfork_once = PTHREAD_ONCE_INIT;
 static bool ic_xt_inited;
 static int ic_xt_nfproto = -1;
 static struct ic_xt_active *ic_xt_cur;
@@ -309,6 +310,23 @@ const char *ic_xt_at_line(void)
 	return ic_xt_line_text;
 }
 
+/* fork() never copies a run in progress (the mutex held, stdio pointing at a capture) into
+ * the child: it waits for the run to end, and both sides go on with the mutex free. */
+static void ic_xt_fork_prepare(void)
+{
+	pthread_mutex_lock(&ic_xt_mu);
+}
+
+static void ic_xt_fork_done(void)
+{
+	pthread_mutex_unlock(&ic_xt_mu);
+}
+
+static void ic_xt_atfork_init(void)
+{
+	pthread_atfork(ic_xt_fork_prepare, ic_xt_fork_done, ic_xt_fork_done);
+}
+
 /* The family switch and fn under the trap: a frame of its own, so nothing of ic_xt_run
  * lives across the longjmp. */
 static int run_trapped(struct ic_xt_active *a, const struct ic_xt_call *call)
@@ -334,6 +352,7 @@ int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 	if (!f)
 		return ic_err_set(err, IPTABLES_EUNSUPPORTED, "unsupported address family %d",
 				  call->nfproto);
+	pthread_once(&ic_xt_atfork_once, ic_xt_atfork_init);
 	pthread_mutex_lock(&ic_xt_mu);
 	sink = get_sink();
 	if (!sink || (call->out && capture_begin(&cap))) {
