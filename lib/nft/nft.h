@@ -10,8 +10,8 @@
  * Files: nft_sock.c (the netlink socket, GETGEN, dumps, batches), nft_compat.c (nft_compat
  * revision query), nft_enc.c / nft_dec.c / nft_cmp.c (rules to and from expressions,
  * iptables-nft's rule equality), nft_cache.c (the generation-checked model of each table),
- * nft_ops.c (ops on the model, each adding its messages to a batch), nft_backend.c (the
- * backend table).
+ * nft_ops.c (ops on the model, each adding its messages to a batch), nft_watch.c (waiting
+ * for ruleset events), nft_backend.c (the backend table).
  */
 #ifndef IC_NFT_H
 #define IC_NFT_H
@@ -212,8 +212,6 @@ void ic_nft_chain_flush(struct ic_nft_chain *c) IC_HIDDEN;
 int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r) IC_HIDDEN;
 void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i) IC_HIDDEN;
 void ic_nft_rule_free(struct ic_nft_rule *r) IC_HIDDEN;
-/* Rules of @t that jump or go to chain @name. */
-unsigned int ic_nft_references(const struct ic_nft_table *t, const char *name) IC_HIDDEN;
 
 /* ---- ops on the model, each adding its messages to a batch (nft_ops.c) ---- */
 
@@ -244,5 +242,12 @@ int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic
 /* Parse a rule op's words as iptables-nft does (jumps resolved in @t when not NULL). */
 int ic_nft_parse(struct ic_ctx *cx, const struct ic_nft_table *t, const struct ic_op *op,
 		 struct ic_rules *out) IC_HIDDEN;
+
+/* ---- change watching (nft_watch.c) ---- */
+
+/* The backend's wait_change: block until the ruleset's generation id differs from @since
+ * (1), or @timeout_ms passes (0; < 0 waits forever), listening to nf_tables' NEWGEN events. */
+int ic_nft_wait_change(const struct ic_ctx *cx, const char *table, uint64_t since,
+		       int timeout_ms, struct ic_err *err) IC_HIDDEN;
 
 #endif

@@ -329,4 +329,5 @@ const struct ic_backend ic_backend_nft = {
 	.validate = nft_validate,
 	.list_tables = nft_list_tables,
 	.generation = nft_generation,
+	.wait_change = ic_nft_wait_change,
 };

@@ -207,29 +207,6 @@ void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 	c->n--;
 }
 
-static bool is_verdict_name(const char *s)
-{
-	return !strcmp(s, "ACCEPT") || !strcmp(s, "DROP") || !strcmp(s, "RETURN") ||
-	       !strcmp(s, "QUEUE") || !s[0];
-}
-
-unsigned int ic_nft_references(const struct ic_nft_table *t, const char *name)
-{
-	unsigned int n = 0;
-
-	for (size_t i = 0; i < t->n; i++) {
-		const struct ic_nft_chain *c = t->chains[i];
-
-		for (size_t k = 0; k < c->n; k++) {
-			const struct ic_rule *r = &c->rules[k]->r;
-
-			if (!r->target && !is_verdict_name(r->jumpto) && !strcmp(r->jumpto, name))
-				n++;
-		}
-	}
-	return n;
-}
-
 /* ---- the cache ---- */
 
 int ic_nft_cache_init(struct ic_nft_cache *c)
@@ -444,9 +421,9 @@ int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_c
 
 	*out = NULL;
 	if (!d)
-		return ic_error(cx, IPTABLES_ENOTFOUND, "%s v%d.%d.%d (%s): table '%s' does not exist",
-				ic_prog(cx), cx->ver_major, cx->ver_minor, cx->ver_patch, cx->mode,
-				table);
+		return ic_error(cx, IPTABLES_ENOTFOUND, "%s v%d.%d.%d (%s): table '%s' does not exist\n"
+				"Perhaps iptables or your kernel needs to be upgraded.", ic_prog(cx),
+				cx->ver_major, cx->ver_minor, cx->ver_patch, cx->mode, table);
 	t = &c->tables[d - ic_nft_tables];
 	if (t->loaded && !counters) {
 		*out = t;

@@ -316,7 +316,7 @@ static void add_limit(struct enc *c, const struct xt_rateinfo *ri)
 		XT_LIMIT_SCALE * 60,		/* minute */
 		XT_LIMIT_SCALE,			/* second */
 	};
-	uint32_t avg = ri->avg ? ri->avg : 1;	/* the parser never gives 0; no division by it */
+	uint32_t avg = ri->avg ? ri->avg : 1;	/* 0 only from a broken blob */
 	struct nftnl_expr *e;
 	size_t i;
 

@@ -210,11 +210,6 @@ static int need_chain(struct work *w, struct ic_nft_table *t, struct ic_nft_chai
 
 /* ---- parsing and the canonical form ---- */
 
-static bool chain_exists_cb(void *arg, const char *chain)
-{
-	return ic_nft_chain_find(arg, chain) != NULL;
-}
-
 int ic_nft_parse(struct ic_ctx *cx, const struct ic_nft_table *t, const struct ic_op *op,
 		 struct ic_rules *out)
 {
@@ -224,8 +219,8 @@ int ic_nft_parse(struct ic_ctx *cx, const struct ic_nft_table *t, const struct i
 		.table = op->table,
 		.chain = op->chain,
 		.spec = op->spec,
-		.chain_exists = t ? chain_exists_cb : NULL,
-		.arg = (void *)t,
+		/* a jump to a missing chain is nft_prepare's error, not the parser's */
+		.chain_exists = NULL,
 		.compat_rev = ic_nft_compat_rev,
 		.prog = cx->input_prog,
 		.line = cx->input_line,
@@ -249,9 +244,15 @@ static int canonical(struct work *w, const char *table, const char *chain,
 		     const struct ic_rule *r, struct nftnl_rule **nr, struct ic_rule *out)
 {
 	struct nftnl_rule *enc = NULL;
+	struct ic_rule v6 = *r;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* ip6tables-nft 1.8.9 drops -c: its parser fills counters the encoder never reads */
+	if (family_of(w->cx) == NFPROTO_IPV6) {
+		v6.pcnt = v6.bcnt = 0;
+		r = &v6;
+	}
 	rc = ic_nft_encode(family_of(w->cx), table, chain, r, &enc, w->cx->err);
 	if (rc)
 		return rc;
@@ -435,14 +436,29 @@ static int rules_replace(struct work *w, struct ic_nft_table *t, const struct ic
 	return rule_replace(w, t, c, (size_t)op->pos - 1, &rs->v[0]);
 }
 
+static bool is_verdict(const char *name);
+
+/* nft_prepare's assert_chain_exists: -j / -g to a chain the table does not have. */
+static int jump_target_exists(struct work *w, const struct ic_nft_table *t,
+			      const struct ic_rule *r)
+{
+	if (r->target || !r->jumpto[0] || is_verdict(r->jumpto) || ic_nft_chain_find(t, r->jumpto))
+		return 0;
+	return ic_param_error(w->cx, "Chain '%s' does not exist", r->jumpto);
+}
+
 static int rule_op(struct work *w, struct ic_nft_table *t, const struct ic_op *op)
 {
 	struct ic_rules rs;
 	int rc;
 
 	rc = ic_nft_parse(w->cx, t, op, &rs);
-	if (rc)
+	if (!rc)
+		rc = jump_target_exists(w, t, &rs.v[0]);
+	if (rc) {
+		ic_rules_free(&rs);
 		return rc;
+	}
 	switch (op->code) {
 	case IC_OP_APPEND:
 		rc = rules_insert(w, t, op, 0, &rs);
@@ -535,8 +551,7 @@ static int chain_delete(struct work *w, struct ic_nft_table *t, const char *chai
 		return fail(w, FN_CHAIN_DEL, ENOENT);
 	if (c->hook >= 0)
 		return fail(w, FN_OTHER, EINVAL);
-	if (ic_nft_references(t, chain) > 0 || c->n)
-		return fail(w, FN_CHAIN_DEL, EBUSY);
+	/* a chain that holds rules or is jumped to: the kernel's EBUSY, in its words */
 	if (!act_add(w, A_CHAIN_DEL, t, chain))
 		return nomem(w->cx);
 	ic_nft_chain_remove(t, c);
@@ -690,6 +705,8 @@ static int chain_op(struct work *w, struct ic_nft_table *t, const struct ic_op *
 	switch (op->code) {
 	case IC_OP_DELETE_NUM:
 		c = ic_nft_chain_find(t, op->chain);
+		/* iptables-nft says ENOENT for a built-in chain it only fakes; every backend
+		 * says "index out of range" for an empty chain, and so does this one */
 		if (!c)
 			return fail(w, FN_DELETE_NUM, ENOENT);
 		if ((size_t)op->pos - 1 >= c->n)

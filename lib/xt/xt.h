@@ -93,6 +93,15 @@ int ic_xt_format_stat(uint8_t nfproto, const char *mode, const struct ic_rule *r
 int ic_xt_match_new(uint8_t nfproto, const char *name, struct ic_match *out,
 		    struct ic_err *err) IC_HIDDEN;
 
+/* A fresh target blob for extension @name at its highest usable revision, its data zeroed
+ * and the extension's init NOT run: what iptables-nft builds from native expressions
+ * (nft_parse_log for NFLOG, nft_meta_set_to_target for TRACE). @data_size: bytes of data
+ * after the header (0: the extension's size). Returns 0 with *out malloc'd and
+ * *userspacesize set, or IPTABLES_ENOTFOUND ("Couldn't load target `NAME'") / other codes. */
+int ic_xt_target_new(uint8_t nfproto, const char *name, size_t data_size,
+		     struct xt_entry_target **out, size_t *userspacesize, struct ic_err *err)
+	IC_HIDDEN;
+
 /* For decoding a kernel blob of extension @name (a target when @target) at @revision:
  * *size = the extension's data size (XT_ALIGNed, what follows struct xt_entry_match /
  * xt_entry_target), *userspacesize = the data bytes -C/-D compare. IPTABLES_ENOTFOUND

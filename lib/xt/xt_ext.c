@@ -143,6 +143,50 @@ int ic_xt_match_new(uint8_t nfproto, const char *name, struct ic_match *out, str
 	return rc;
 }
 
+/* ---- a fresh target ---- */
+
+struct target_new {
+	const char *name;
+	size_t data_size;
+	struct xt_entry_target *out;
+	size_t userspacesize;
+};
+
+static int target_new_run(void *arg)
+{
+	struct target_new *c = arg;
+	struct xtables_target *t = ic_xt_target_lookup(c->name, ic_xt_cur_family()->nfproto);
+	size_t data;
+
+	if (!t)
+		return ic_err_set(ic_xt_cur_err(), IPTABLES_ENOTFOUND,
+				  "Couldn't load target `%s':%s", c->name, strerror(ENOENT));
+	data = c->data_size ? XT_ALIGN(c->data_size) : t->size;
+	c->out = ic_xt_alloc(XT_ALIGN(sizeof(struct xt_entry_target)) + data);
+	c->out->u.target_size = XT_ALIGN(sizeof(struct xt_entry_target)) + data;
+	strcpy(c->out->u.user.name, t->real_name ? t->real_name : t->name);
+	c->out->u.user.revision = t->revision;
+	c->userspacesize = t->userspacesize;
+	return 0;
+}
+
+int ic_xt_target_new(uint8_t nfproto, const char *name, size_t data_size,
+		     struct xt_entry_target **out, size_t *userspacesize, struct ic_err *err)
+{
+	struct target_new c = { .name = name, .data_size = data_size };
+	const struct ic_xt_call call = { .nfproto = nfproto, .fn = target_new_run, .arg = &c };
+	int rc = ic_xt_run(&call, err);
+
+	if (rc) {
+		free(c.out);
+		c.out = NULL;
+		c.userspacesize = 0;
+	}
+	*out = c.out;
+	*userspacesize = c.userspacesize;
+	return rc;
+}
+
 /* ---- sizes ---- */
 
 struct ext_sizes {
