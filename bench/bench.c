@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Benchmark: per-operation cost of append / exists / list / delete on a chain of N rules, for
- *   libiptc   our libiptc backend, one call at a time
- *   libiptc+mallopt  the same in a child with glibc's mmap/trim thresholds pinned high
- *   txn       our libiptc backend, all appends (or deletes) in one transaction
- *   exec      our exec backend (iptables-legacy), one call at a time
- *   cli       a loop of the iptables-legacy binary (what go-iptables does)
- *   restore   iptables-legacy-restore --noflush with the same rules
+ * each variant of iptables (legacy, then nf_tables):
+ *   libiptc / nft   our in-process backend for that variant, one call at a time
+ *   libiptc+mallopt the libiptc backend in a child with glibc's mmap/trim thresholds pinned
+ *   *-txn           the in-process backend, all appends (or deletes) in one transaction
+ *   exec            our exec backend (iptables-legacy / iptables-nft), one call at a time
+ *   cli-loop        a loop of the variant's iptables binary (what go-iptables does)
+ *   restore         the variant's iptables-restore --noflush with the same rules
+ *   kernel-read     legacy only: libiptc reading the table from the kernel (IPT_SO_GET_ENTRIES),
+ *                   the floor under every libiptc call
  * all measured in one run, in a private network namespace. Slow methods are timed on a sample
  * of operations at chain size ~N (the chain is pre-filled by restore) and reported per op.
- * Usage: bench [-s SAMPLE] [N...]      (default N: 100 1000 10000)
+ * Usage: bench [-s SAMPLE] [-v legacy|nft] [N...]   (default N: 100 1000 10000; both variants)
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <iptables-c.h>
+#include <libiptc/libiptc.h>
 #include <malloc.h>
 #include <sched.h>
 #include <spawn.h>
@@ -27,11 +31,25 @@
 extern char **environ;
 
 enum { OP_APPEND, OP_EXISTS, OP_LIST, OP_DELETE, N_OPS };
-enum { M_LIBIPTC, M_TUNED, M_TXN, M_EXEC, M_CLI, M_RESTORE, N_METHODS };
+enum { M_INPROC, M_TUNED, M_TXN, M_EXEC, M_CLI, M_RESTORE, M_KREAD, N_METHODS };
 static const char *const op_name[N_OPS] = { "append", "exists", "list", "delete" };
-static const char *const method_name[N_METHODS] = { "libiptc", "libiptc+mallopt",
-						    "libiptc-txn", "exec", "cli-loop",
-						    "restore" };
+
+/* One variant of iptables: its binaries and our backends for it. */
+struct variant {
+	const char *name;		/* "legacy", "nf_tables" */
+	const char *cli, *restore;	/* iptables-legacy, iptables-legacy-restore ... */
+	enum iptables_backend inproc;	/* libiptc / nft */
+	const char *method[N_METHODS];	/* row names; NULL: not measured */
+};
+
+static const struct variant variants[] = {
+	{ "legacy", "iptables-legacy", "iptables-legacy-restore", IPTABLES_BACKEND_LIBIPTC,
+	  { "libiptc", "libiptc+mallopt", "libiptc-txn", "exec", "cli-loop", "restore",
+	    "kernel-read" } },
+	{ "nf_tables", "iptables-nft", "iptables-nft-restore", IPTABLES_BACKEND_NFT,
+	  { "nft", NULL, "nft-txn", "exec", "cli-loop", "restore", NULL } },
+};
+static const struct variant *V;
 /* per-op seconds; < 0 means not applicable */
 static double cost[N_METHODS][N_OPS];
 static int sample = 200;
@@ -67,6 +85,7 @@ static int run(char *const argv[], const char *input)
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	if (input) {
 		if (pipe2(pfd, O_CLOEXEC))
 			die("pipe");
@@ -99,17 +118,17 @@ static int cli(const char *cmd, int i)
 	char src[32], port[8];
 
 	rule_words(i, src, port);
-	char *argv[] = { "iptables-legacy", "-w", (char *)cmd, "BENCH", "-s", src, "-p", "tcp",
+	char *argv[] = { (char *)V->cli, "-w", (char *)cmd, "BENCH", "-s", src, "-p", "tcp",
 			 "--dport", port, "-j", "ACCEPT", NULL };
 	return run(argv, NULL);
 }
 
-/* iptables-legacy-restore --noflush with CMD (-A/-D) for rules [from, to). */
+/* The variant's iptables-restore --noflush with CMD (-A/-D) for rules [from, to). */
 static void restore(const char *cmd, int from, int to)
 {
 	size_t cap = 64 + (size_t)(to - from) * 80, len = 0;
 	char *buf = malloc(cap), src[32], port[8];
-	char *argv[] = { "iptables-legacy-restore", "--noflush", "-w", NULL };
+	char *argv[] = { (char *)V->restore, "--noflush", "-w", NULL };
 
 	if (!buf)
 		die("oom");
@@ -121,14 +140,14 @@ static void restore(const char *cmd, int from, int to)
 	}
 	sprintf(buf + len, "COMMIT\n");
 	if (run(argv, buf))
-		die("iptables-legacy-restore failed");
+		die("iptables-restore failed");
 	free(buf);
 }
 
 static void reset_chain(void)
 {
-	char *fl[] = { "iptables-legacy", "-w", "-F", "BENCH", NULL };
-	char *nc[] = { "iptables-legacy", "-w", "-N", "BENCH", NULL };
+	char *fl[] = { (char *)V->cli, "-w", "-F", "BENCH", NULL };
+	char *nc[] = { (char *)V->cli, "-w", "-N", "BENCH", NULL };
 
 	if (run(fl, NULL))
 		run(nc, NULL);
@@ -137,7 +156,7 @@ static void reset_chain(void)
 static iptables *open_backend(enum iptables_backend b)
 {
 	struct iptables_options o = { .backend = b,
-				      .path = b == IPTABLES_BACKEND_EXEC ? "iptables-legacy" : NULL };
+				      .path = b == IPTABLES_BACKEND_EXEC ? V->cli : NULL };
 	iptables *h;
 
 	if (iptables_new(&h, &o))
@@ -256,7 +275,7 @@ static void bench_txn(iptables *h, int n)
 static void bench_cli(int n)
 {
 	int k = n < sample ? n : sample, base = n - k, i;
-	char *list[] = { "iptables-legacy", "-w", "-S", "BENCH", NULL };
+	char *list[] = { (char *)V->cli, "-w", "-S", "BENCH", NULL };
 	double t;
 
 	reset_chain();
@@ -296,6 +315,27 @@ static void bench_restore(int n)
 	cost[M_RESTORE][OP_DELETE] = (now() - t) / n;
 }
 
+/* What every libiptc call pays first: reading the whole table from the kernel. */
+static void bench_kernel_read(int n)
+{
+	int k = sample, i;
+	struct xtc_handle *t;
+	double t0;
+
+	reset_chain();
+	restore("-A", 0, n);
+	t0 = now();
+	for (i = 0; i < k; i++) {
+		t = iptc_init("filter");
+		if (!t)
+			die("iptc_init");
+		iptc_free(t);
+	}
+	cost[M_KREAD][OP_LIST] = (now() - t0) / k;
+	cost[M_KREAD][OP_APPEND] = cost[M_KREAD][OP_EXISTS] = cost[M_KREAD][OP_DELETE] = -1;
+	restore("-D", 0, n);
+}
+
 static void report(int n)
 {
 	printf("\nN = %d rules (one-at-a-time methods timed on %d ops at chain size ~N)\n", n,
@@ -305,7 +345,9 @@ static void report(int n)
 		printf(" %14s %8s", op_name[o], "vs cli");
 	printf("\n");
 	for (int m = 0; m < N_METHODS; m++) {
-		printf("%-16s", method_name[m]);
+		if (!V->method[m])
+			continue;
+		printf("%-16s", V->method[m]);
 		for (int o = 0; o < N_OPS; o++) {
 			if (cost[m][o] < 0) {
 				printf(" %14s %8s", "-", "");
@@ -318,16 +360,50 @@ static void report(int n)
 	fflush(stdout);
 }
 
+static void bench_variant(const struct variant *v, const int *sizes, int nsizes)
+{
+	iptables *in, *txn, *ex;
+
+	V = v;
+	/* a namespace of its own: no other variant's tables in sight */
+	if (getenv("IPTC_BENCH_NO_UNSHARE") == NULL && unshare(CLONE_NEWNET))
+		die("unshare(CLONE_NEWNET) failed: run as root");
+	in = open_backend(v->inproc);
+	txn = open_backend(v->inproc);
+	ex = open_backend(IPTABLES_BACKEND_EXEC);
+	printf("\n== %s: per-op cost, and speed-up vs a loop of the %s CLI\n", v->name, v->cli);
+	for (int s = 0; s < nsizes; s++) {
+		int n = sizes[s];
+
+		memset(cost, 0, sizeof(cost));
+		bench_api(M_INPROC, in, n);
+		if (v->method[M_TUNED])
+			bench_tuned(in, n);
+		bench_txn(txn, n);
+		bench_api(M_EXEC, ex, n);
+		bench_cli(n);
+		bench_restore(n);
+		if (v->method[M_KREAD])
+			bench_kernel_read(n);
+		report(n);
+	}
+	iptables_free(in);
+	iptables_free(txn);
+	iptables_free(ex);
+}
+
 int main(int argc, char **argv)
 {
 	int sizes[16], nsizes = 0;
-	iptables *lib, *txn, *ex;
+	const char *only = NULL;
 	char lock[] = "/tmp/iptc-bench-lock.XXXXXX";
 	int fd;
 
 	for (int i = 1; i < argc && nsizes < 16; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
 			sample = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-v") == 0 && i + 1 < argc)
+			only = argv[++i];
 		else
 			sizes[nsizes++] = atoi(argv[i]);
 	}
@@ -345,24 +421,10 @@ int main(int argc, char **argv)
 	close(fd);
 	setenv("XTABLES_LOCKFILE", lock, 1);
 
-	lib = open_backend(IPTABLES_BACKEND_LIBIPTC);
-	txn = open_backend(IPTABLES_BACKEND_LIBIPTC);
-	ex = open_backend(IPTABLES_BACKEND_EXEC);
-	printf("libiptables-c benchmark: per-op cost, and speed-up vs a loop of the iptables-legacy CLI\n");
-	for (int s = 0; s < nsizes; s++) {
-		int n = sizes[s];
-
-		bench_api(M_LIBIPTC, lib, n);
-		bench_tuned(lib, n);
-		bench_txn(txn, n);
-		bench_api(M_EXEC, ex, n);
-		bench_cli(n);
-		bench_restore(n);
-		report(n);
-	}
-	iptables_free(lib);
-	iptables_free(txn);
-	iptables_free(ex);
+	printf("libiptables-c benchmark: per-op cost, and speed-up vs a loop of the iptables CLI\n");
+	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++)
+		if (!only || !strcmp(only, "legacy") == !strcmp(variants[v].name, "legacy"))
+			bench_variant(&variants[v], sizes, nsizes);
 	unlink(lock);
 	return 0;
 }

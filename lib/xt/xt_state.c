@@ -179,8 +179,10 @@ static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 }
 
 /*
- * libxtables' xtables_compatible_revision, minus its exit() and stderr output: asks the
- * kernel whether it supports @rev of extension @name.
+ * libxtables' xtables_compatible_revision, minus its exit(), its stderr output and its
+ * modprobe: asks x_tables whether it supports @rev of extension @name. The library never
+ * runs a program it was not asked to (a handle on nf_tables must spawn nothing), so when
+ * ip_tables is not loaded only revision 0 is taken, as iptables does when it cannot ask.
  */
 static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 {
@@ -191,7 +193,6 @@ static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 	fd = socket(afinfo->family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (fd < 0)
 		return 1;	/* cannot ask (EPERM...): assume supported, as iptables */
-	xtables_load_ko(xtables_modprobe_program, true);
 	memset(&r, 0, sizeof(r));
 	strncpy(r.name, name, sizeof(r.name) - 1);
 	r.revision = rev;
