@@ -92,8 +92,10 @@ IPTABLES_API int iptables_exit_status(const iptables *h);
 
 /**
  * Create a handle. @p opts may be NULL (IPv4, AUTO backend, wait forever for the lock).
- * AUTO runs the system's `iptables --version` once: nf_tables -> exec backend; legacy, or no
- * binary, -> libiptc when legacy tables are reachable.
+ * AUTO looks where the system's `iptables` leads (without running it): the nf_tables variant
+ * -> the native nf_tables backend (exec only when nf_tables cannot be reached in-process);
+ * legacy -> libiptc; no binary -> libiptc when legacy tables hold rules and nf_tables holds no
+ * iptables table, else nf_tables when it can be used. AUTO never picks MEMORY.
  * @return IPTABLES_OK and *out, or a negative code (*out NULL).
  */
 IPTABLES_API int iptables_new(iptables **out, const struct iptables_options *opts);

@@ -8,8 +8,8 @@ extern const struct ic_backend ic_backend_exec IC_HIDDEN;
 extern const struct ic_backend ic_backend_memory IC_HIDDEN;
 
 const struct ic_backend *const ic_backends[] = {
-	&ic_backend_libiptc,
 	&ic_backend_nft,
+	&ic_backend_libiptc,
 	&ic_backend_exec,
 	&ic_backend_memory,
 	NULL,

@@ -422,8 +422,42 @@ static bool usable(enum iptables_proto proto)
 	return ic_xt_usable(f->xt->nfproto, &err) == 0;
 }
 
+/* Does legacy table @name hold anything a fresh namespace does not: a rule, a user chain? */
+static bool table_holds_rules(const struct ic_iptc_family *f, const char *name)
+{
+	struct xtc_handle *xh = f->ops->init(name);
+	bool held = false;
+
+	if (!xh)
+		return false;
+	for (const char *c = f->ops->first_chain(xh); c && !held; c = f->ops->next_chain(xh))
+		held = !f->ops->builtin(c, xh) || f->first_rule(c, xh) != NULL;
+	f->ops->free(xh);
+	return held;
+}
+
+/* Rules in any legacy table of @proto (the kernel lists the tables that exist). */
+static bool legacy_holds_rules(enum iptables_proto proto)
+{
+	const struct ic_iptc_family *f = ic_iptc_family_of(proto);
+	char name[64];
+	bool held = false;
+	FILE *tables = fopen(proto == IPTABLES_IPV6 ? "/proc/net/ip6_tables_names"
+						    : "/proc/net/ip_tables_names", "re");
+
+	if (!tables)
+		return false;
+	while (!held && fgets(name, sizeof(name), tables)) {
+		name[strcspn(name, "\n")] = '\0';
+		held = table_holds_rules(f, name);
+	}
+	fclose(tables);
+	return held;
+}
+
 /* The system's iptables is the legacy variant -> what it uses; no iptables at all -> legacy
- * tables are where rules are when they can be read; otherwise a fallback. */
+ * tables when they hold rules (the nf_tables backend answers the same for its tables, and
+ * wins ties: registry.c); otherwise a fallback. */
 static enum ic_rank ic_iptc_probe(const struct ic_ctx *cx)
 {
 	enum ic_variant v = ic_system_variant(cx->proto);
@@ -432,7 +466,9 @@ static enum ic_rank ic_iptc_probe(const struct ic_ctx *cx)
 		return IC_RANK_NO;
 	if (v == IC_VARIANT_LEGACY || v == IC_VARIANT_OTHER)
 		return IC_RANK_SYSTEM;
-	return v == IC_VARIANT_NONE ? IC_RANK_WHERE_RULES_ARE : IC_RANK_FALLBACK;
+	if (v == IC_VARIANT_NONE && legacy_holds_rules(cx->proto))
+		return IC_RANK_WHERE_RULES_ARE;
+	return IC_RANK_FALLBACK;
 }
 
 const struct ic_backend ic_backend_libiptc = {

@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/table.h>
 
 #include "nft.h"
 #include "../xt/xt.h"
@@ -285,34 +287,52 @@ static void nft_close(struct ic_ctx *cx)
 	cx->state = NULL;
 }
 
-/* Can this process talk to nf_tables here? One GETGEN on a throwaway socket. */
-static bool nft_usable(const struct ic_ctx *cx)
+static int known_table_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	const char *name;
+
+	if (!t)
+		return IPTABLES_ENOMEM;
+	if (nftnl_table_nlmsg_parse(nlh, t) == 0 &&
+	    (name = nftnl_table_get_str(t, NFTNL_TABLE_NAME)) && ic_nft_tabledef(name))
+		*(bool *)arg = true;
+	nftnl_table_free(t);
+	return 0;
+}
+
+/* Can this process talk to nf_tables here, and does it hold a table iptables-nft knows?
+ * One table dump on a throwaway socket. */
+static bool nft_usable(const struct ic_ctx *cx, bool *holds_tables)
 {
 	struct ic_ctx probe = *cx;
 	struct ic_err err = { 0 };
 	struct ic_nft_sock s;
-	uint32_t gen;
 	bool ok;
 
+	*holds_tables = false;
 	probe.err = &err;
 	if (ic_nft_sock_open(&probe, &s))
 		return false;
-	ok = ic_nft_genid(&probe, &s, &gen) == 0;
+	ok = ic_nft_dump(&probe, &s, NFT_MSG_GETTABLE, family_of(cx), NULL, known_table_cb,
+			 holds_tables) == 0;
 	ic_nft_sock_close(&s);
 	return ok && ic_xt_usable(family_of(cx), &err) == 0;
 }
 
 /* The system's iptables is the nf_tables variant -> this backend; no iptables at all ->
- * where rules are (nf_tables when it can be used); legacy -> a fallback. */
+ * this one when nf_tables holds iptables tables (a tie with legacy tables that hold rules
+ * goes to this row, registry.c) or as the fallback it prefers; legacy -> a fallback. */
 static enum ic_rank nft_probe(const struct ic_ctx *cx)
 {
 	enum ic_variant v = ic_system_variant(cx->proto);
+	bool holds;
 
-	if (!nft_usable(cx))
+	if (!nft_usable(cx, &holds))
 		return IC_RANK_NO;
 	if (v == IC_VARIANT_NFT)
 		return IC_RANK_SYSTEM;
-	return v == IC_VARIANT_NONE ? IC_RANK_WHERE_RULES_ARE : IC_RANK_FALLBACK;
+	return v == IC_VARIANT_NONE && holds ? IC_RANK_WHERE_RULES_ARE : IC_RANK_FALLBACK;
 }
 
 const struct ic_backend ic_backend_nft = {
