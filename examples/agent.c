@@ -142,7 +142,7 @@ static int install_handlers(void)
 
 static int usage(FILE *f, int status)
 {
-	fputs("Usage: agent [-4|-6] [-t TABLE] [-i SECS] [--backend auto|libiptc|exec]"
+	fputs("Usage: agent [-4|-6] [-t TABLE] [-i SECS] [--backend auto|libiptc|exec|nft|memory]"
 	      " [--path BIN] [--once] CHAIN FILE\n"
 	      "Keep CHAIN holding exactly the rules of FILE (one rulespec per line), checking every\n"
 	      "SECS seconds (default 10) and whenever another program changes the table.\n"

@@ -6,7 +6,9 @@
 #include <iptables-c.h>
 #include <stdbool.h>
 
-/* "auto", "libiptc" or "exec" -> *b; false for anything else. */
+/* "auto", "libiptc", "exec", "nft" or "memory" -> *b; false for anything else. */
 bool backend_from_name(const char *name, enum iptables_backend *b);
+/* The name of @b, as backend_from_name takes it. */
+const char *backend_name(enum iptables_backend b);
 
 #endif

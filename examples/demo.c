@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_name.h"
+
 static int fail(iptables *h, const char *what, int rc)
 {
 	fprintf(stderr, "%s: %s (%s)\n", what, iptables_strerror(rc), iptables_errmsg(h));
@@ -51,7 +53,7 @@ static int tour(enum iptables_proto proto, enum iptables_backend backend)
 	}
 	iptables_version(h, &maj, &min, &pat);
 	printf("== IPv%d, %s backend, iptables %d.%d.%d (%s)\n", proto,
-	       iptables_backend(h) == IPTABLES_BACKEND_LIBIPTC ? "libiptc" : "exec", maj, min, pat,
+	       backend_name(iptables_backend(h)), maj, min, pat,
 	       iptables_mode(h));
 
 	TRY(h, iptables_new_chain(h, "filter", "DEMO"));
@@ -108,10 +110,10 @@ int main(int argc, char **argv)
 {
 	enum iptables_backend b = IPTABLES_BACKEND_AUTO;
 
-	if (argc > 1 && strcmp(argv[1], "libiptc") == 0)
-		b = IPTABLES_BACKEND_LIBIPTC;
-	else if (argc > 1 && strcmp(argv[1], "exec") == 0)
-		b = IPTABLES_BACKEND_EXEC;
+	if (argc > 1 && !backend_from_name(argv[1], &b)) {
+		fprintf(stderr, "usage: demo [auto|libiptc|exec|nft|memory]\n");
+		return EXIT_FAILURE;
+	}
 	if (tour(IPTABLES_IPV4, b) || tour(IPTABLES_IPV6, b))
 		return EXIT_FAILURE;
 	return EXIT_SUCCESS;

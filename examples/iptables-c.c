@@ -370,7 +370,7 @@ static int v_sync(struct cli *c, char **a, int n)
 
 static int v_version(struct cli *c, char **a, int n)
 {
-	const char *be = iptables_backend(c->h) == IPTABLES_BACKEND_LIBIPTC ? "libiptc" : "exec";
+	const char *be = backend_name(iptables_backend(c->h));
 	int maj, min, pat, rc;
 	char ver[64];
 
@@ -480,7 +480,7 @@ static void help(FILE *f)
 	      "Options:\n"
 	      "  -4, --ipv4              IPv4 (default)\n"
 	      "  -6, --ipv6              IPv6\n"
-	      "      --backend B         auto (default), libiptc or exec\n"
+	      "      --backend B         auto (default), libiptc, exec, nft or memory\n"
 	      "      --path BIN          iptables binary for the exec backend\n"
 	      "      --json              JSON output\n"
 	      "  -t, --table TABLE       table (default: filter)\n"
