@@ -88,10 +88,10 @@ static int view(struct ic_ctx *cx, const struct ic_oplog *pending, const char *t
 	return ic_nft_view(cx, state_of(cx), pending, table, counters, t);
 }
 
-static void view_done(struct ic_ctx *cx, const struct ic_oplog *pending, bool counters)
+static void view_done(struct ic_ctx *cx, const struct ic_oplog *pending)
 {
-	/* a model with pending ops, or one read for its counters, is not the cache's */
-	if ((pending && pending->n) || counters)
+	/* a model with pending ops on it is not the kernel's */
+	if (pending && pending->n)
 		ic_nft_cache_drop(&state_of(cx)->cache);
 }
 
@@ -167,7 +167,7 @@ static int nft_list(struct ic_ctx *cx, const struct ic_oplog *pending, const cha
 		rc = chain_header(cx, t->chains[i], counters, out);
 	for (i = first; !rc && i < last; i++)
 		rc = chain_rules(cx, table, t->chains[i], counters, out);
-	view_done(cx, pending, counters);
+	view_done(cx, pending);
 	if (rc)
 		ic_strv_clear(out);
 	return rc;
@@ -183,7 +183,7 @@ static int nft_list_chains(struct ic_ctx *cx, const struct ic_oplog *pending, co
 	for (size_t i = 0; !rc && i < t->n; i++)
 		if (ic_strv_push(out, t->chains[i]->name))
 			rc = nomem(cx);
-	view_done(cx, pending, false);
+	view_done(cx, pending);
 	if (rc)
 		ic_strv_clear(out);
 	return rc;
@@ -216,7 +216,7 @@ static int nft_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const ch
 			rc = ic_xt_format_stat(family_of(cx), cx->mode, &c->rules[i]->r, row,
 					       cx->err);
 	}
-	view_done(cx, pending, true);
+	view_done(cx, pending);
 	if (rc)
 		ic_statv_clear(out);
 	return rc;
@@ -233,7 +233,7 @@ static int nft_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending,
 		rc = view(cx, pending, ic_nft_tables[i].name, false, &t);
 		if (!rc && t->in_kernel && ic_strv_push(out, ic_nft_tables[i].name))
 			rc = nomem(cx);
-		view_done(cx, pending, false);
+		view_done(cx, pending);
 	}
 	if (rc)
 		ic_strv_clear(out);
