@@ -18,6 +18,7 @@ int ic_err_vset(struct ic_err *e, int code, const char *fmt, va_list ap)
 	e->code = code;
 	e->exit_status = 0;
 	e->param = false;
+	e->at_line = false;
 	return code;
 }
 

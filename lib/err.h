@@ -20,6 +20,8 @@ struct ic_err {
 	int code;			/* 0 while nothing failed */
 	int exit_status;		/* exec backend: the binary's exit status, else 0 */
 	bool param;			/* iptables' PARAMETER_PROBLEM: a usage error */
+	bool at_line;			/* the message names the iptables_restore input line
+					 * already, in the restore program's words */
 	size_t failed_op;		/* commit: 1 + the index in the log of the op that failed,
 					 * 0 when not known */
 	char msg[IC_ERRMSG_MAX];

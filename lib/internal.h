@@ -80,6 +80,7 @@ struct ic_op {
 	const char *const *spec;	/* NULL-terminated; rule opcodes only */
 	bool set_counters;		/* POLICY: also set the chain's counters to pcnt/bcnt */
 	uint64_t pcnt, bcnt;
+	int line;			/* iptables_restore: the input line it came from, else 0 */
 	void *parsed;			/* logged ops: the backend's parse of spec (txn arena) */
 };
 

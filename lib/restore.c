@@ -89,6 +89,7 @@ static int add(struct plan *p, int line, struct ic_op op)
 	if (IC_VEC_RESERVE(p->v, p->cap, p->n + 1))
 		return ic_err_nomem(ctx(p)->err, p->prog);
 	p->v[p->n].op = op;
+	p->v[p->n].op.line = line;
 	p->v[p->n].line = line;
 	p->n++;
 	return 0;
@@ -312,6 +313,11 @@ static int commit_failed(struct plan *p, int rc)
 
 	if (e->param)
 		return rc;
+	if (e->at_line) {
+		/* the backend worded it as the variant's restore does, naming the line */
+		e->code = IPTABLES_EINVAL;
+		return IPTABLES_EINVAL;
+	}
 	for (size_t i = 0; e->failed_op && i < p->n; i++) {
 		if (p->v[i].logged != e->failed_op)
 			continue;

@@ -48,7 +48,7 @@ static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *sr
 		return ic_err_nomem(h->cx.err, ic_prog(&h->cx));
 	*dst = (struct ic_op){ .code = src->code, .pos = src->pos,
 			       .set_counters = src->set_counters, .pcnt = src->pcnt,
-			       .bcnt = src->bcnt };
+			       .bcnt = src->bcnt, .line = src->line };
 	if (src->spec) {
 		spec = (const char **)p;
 		p += (words + 1) * sizeof(char *);

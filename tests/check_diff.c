@@ -22,6 +22,7 @@ struct spec {
 	char *table, *chain;
 	char *words[MAX_WORDS + 1];	/* NULL-terminated rulespec */
 	char *shell;			/* words quoted for /bin/sh */
+	char *shell_noc;		/* the same without -c PKTS BYTES (-C / -D refuse it) */
 	int nrules;			/* rules the spec expands to (address lists) */
 };
 
@@ -111,7 +112,25 @@ static int expand_count(char **w)
 	return s * d;
 }
 
-static void corpus_load(struct corpus *c, const char *name, const char *table)
+static char *shell_without_counters(char **w)
+{
+	const char *v[MAX_WORDS + 1];
+	int i, n = 0;
+
+	for (i = 0; w[i]; i++) {
+		if ((!strcmp(w[i], "-c") || !strcmp(w[i], "--set-counters")) && w[i + 1] &&
+		    w[i + 2]) {
+			i += 2;
+			continue;
+		}
+		v[n++] = w[i];
+	}
+	v[n] = NULL;
+	return tshjoin(v);
+}
+
+/* Append the specs of data file @name (those of @table when not NULL) to @c. */
+static void corpus_append(struct corpus *c, const char *name, const char *table)
 {
 	const char *dir = getenv("IPTC_TEST_DATA");
 	char path[512], *line = NULL, *w[MAX_WORDS + 3];
@@ -122,7 +141,6 @@ static void corpus_load(struct corpus *c, const char *name, const char *table)
 	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "data", name);
 	f = fopen(path, "r");
 	ck_assert_msg(f, "cannot open %s (set IPTC_TEST_DATA)", path);
-	memset(c, 0, sizeof(*c));
 	while (getline(&line, &cap, f) > 0) {
 		struct spec *s;
 
@@ -147,10 +165,17 @@ static void corpus_load(struct corpus *c, const char *name, const char *table)
 			s->words[k - 2] = w[k];
 		s->words[nw - 2] = NULL;
 		s->shell = tshjoin((const char *const *)s->words);
+		s->shell_noc = shell_without_counters(s->words);
 		s->nrules = expand_count(s->words);
 	}
 	free(line);
 	fclose(f);
+}
+
+static void corpus_load(struct corpus *c, const char *name, const char *table)
+{
+	memset(c, 0, sizeof(*c));
+	corpus_append(c, name, table);
 }
 
 /* Under valgrind keep every 8th spec only. */
@@ -169,6 +194,7 @@ static void corpus_slice(struct corpus *c)
 		free(c->v[i].table);
 		free(c->v[i].chain);
 		free(c->v[i].shell);
+		free(c->v[i].shell_noc);
 		for (char **w = c->v[i].words; *w; w++)
 			free(*w);
 	}
@@ -181,6 +207,7 @@ static void spec_free(struct spec *s)
 	free(s->table);
 	free(s->chain);
 	free(s->shell);
+	free(s->shell_noc);
 	for (char **w = s->words; *w; w++)
 		free(*w);
 }
@@ -301,12 +328,14 @@ static void cli_batch(const struct tcfg *c, const struct corpus *cp, const char 
 	for (i = 0; i < cp->n; i++)
 		len += strlen(c->cli) + strlen(cp->v[i].table) + strlen(cp->v[i].chain) +
 		       strlen(cp->v[i].shell) + 40;
+	/* -C and -D refuse -c: what they look for is the rule without its counters */
+	bool noc = !strcmp(op, "-C") || !strcmp(op, "-D");
 	script = malloc(len);
 	ck_assert(script);
 	p = script;
 	for (i = 0; i < cp->n; i++)
 		p += sprintf(p, "%s -t %s %s %s %s; echo $?\n", c->cli, cp->v[i].table, op,
-			     cp->v[i].chain, cp->v[i].shell);
+			     cp->v[i].chain, noc ? cp->v[i].shell_noc : cp->v[i].shell);
 	*p = '\0';
 	tsh(&out, err, "%s", script);
 	p = out;
@@ -417,7 +446,8 @@ static bool str_same(const char *a, const char *b)
 
 /* (e) iptables_stats agree between backends: libiptc formats rows from the entries, exec
  * parses `iptables -L -n -v -x`; the same ruleset must give the same rows, field by field. */
-static void stats_compare(iptables *lib, iptables *ex, const char *table, struct report *r)
+static void stats_compare_as(iptables *lib, iptables *ex, const char *table, struct report *r,
+			     const char *an, const char *bn)
 {
 	struct iptables_stat *a, *b;
 	size_t nc, na, nb;
@@ -429,17 +459,17 @@ static void stats_compare(iptables *lib, iptables *ex, const char *table, struct
 	}
 	for (size_t c = 0; c < nc; c++) {
 		if (iptables_stats(lib, table, chains[c], &a, &na)) {
-			rep(r, "[stats] libiptc %s: %s", chains[c], iptables_errmsg(lib));
+			rep(r, "[stats] %s %s: %s", an, chains[c], iptables_errmsg(lib));
 			continue;
 		}
 		if (iptables_stats(ex, table, chains[c], &b, &nb)) {
-			rep(r, "[stats] exec %s: %s", chains[c], iptables_errmsg(ex));
+			rep(r, "[stats] %s %s: %s", bn, chains[c], iptables_errmsg(ex));
 			iptables_stats_free(a, na);
 			continue;
 		}
 		if (na != nb)
-			rep(r, "[stats] %s %s: %zu rows from libiptc, %zu from exec", table,
-			    chains[c], na, nb);
+			rep(r, "[stats] %s %s: %zu rows from %s, %zu from %s", table,
+			    chains[c], na, an, nb, bn);
 		for (size_t i = 0; i < na && i < nb; i++) {
 			const struct iptables_stat *x = &a[i], *y = &b[i];
 
@@ -449,16 +479,21 @@ static void stats_compare(iptables *lib, iptables *ex, const char *table, struct
 			    !str_same(x->out, y->out) || !str_same(x->source, y->source) ||
 			    !str_same(x->destination, y->destination) ||
 			    !str_same(x->options, y->options))
-				rep(r, "[stats] %s %s row %zu:\n    libiptc: %s|%s|%s|%s|%s|%s|%s|%s"
-				    "\n    exec:    %s|%s|%s|%s|%s|%s|%s|%s", table, chains[c], i + 1,
+				rep(r, "[stats] %s %s row %zu:\n    %s: %s|%s|%s|%s|%s|%s|%s|%s"
+				    "\n    %s: %s|%s|%s|%s|%s|%s|%s|%s", table, chains[c], i + 1, an,
 				    x->target, x->protocol, x->opt, x->in, x->out, x->source,
-				    x->destination, x->options, y->target, y->protocol, y->opt, y->in,
+				    x->destination, x->options, bn, y->target, y->protocol, y->opt, y->in,
 				    y->out, y->source, y->destination, y->options);
 		}
 		iptables_stats_free(a, na);
 		iptables_stats_free(b, nb);
 	}
 	iptables_strv_free(chains, nc);
+}
+
+static void stats_compare(iptables *lib, iptables *ex, const char *table, struct report *r)
+{
+	stats_compare_as(lib, ex, table, r, "libiptc", "exec");
 }
 
 static iptables *open_cfg(const struct tcfg *c)
@@ -684,6 +719,298 @@ START_TEST(test_bad_v6)
 }
 END_TEST
 
+/* ---- the native nf_tables backend against iptables-nft 1.8.9 ---- */
+
+/* Move the specs @st marks as refused (non-zero) out of @cp into @out. */
+static void corpus_take_refused(struct corpus *cp, const int *st, struct corpus *out)
+{
+	size_t i, j = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < cp->n; i++) {
+		if (st[i] == 0) {
+			cp->v[j++] = cp->v[i];
+			continue;
+		}
+		out->v = realloc(out->v, (out->n + 1) * sizeof(*out->v));
+		ck_assert(out->v);
+		out->v[out->n++] = cp->v[i];
+	}
+	cp->n = j;
+}
+
+/* `iptables-nft-save -c` and iptables_save(IPTABLES_SAVE_COUNTERS). */
+static void save_compare_counters(iptables *h, const struct tcfg *c, const char *table,
+				  struct report *r)
+{
+	char *ours = NULL, *cli = NULL;
+	int rc = iptables_save(h, table, IPTABLES_SAVE_COUNTERS, &ours);
+
+	if (rc) {
+		rep(r, "[%s] iptables_save(%s, COUNTERS) = %d: %s", c->name, table, rc,
+		    iptables_errmsg(h));
+		return;
+	}
+	if (tsh(&cli, NULL, "%s-save -c -t %s | grep -v '^# [GC]'", c->cli, table))
+		rep(r, "[%s] %s-save -c -t %s failed", c->name, c->cli, table);
+	else if (strcmp(ours, cli))
+		rep(r, "[%s] iptables_save(%s, COUNTERS) differs from %s-save -c:\nours:\n%s\n"
+		    "cli:\n%s", c->name, table, c->cli, ours, cli);
+	free(ours);
+	free(cli);
+}
+
+static void oracle_compare(iptables *h, const struct tcfg *c, const char *table, const char *when,
+			   struct report *r)
+{
+	for (int counters = 0; counters < 2; counters++) {
+		char *m = toracle_diff(h, c, table, NULL, counters);
+
+		if (m)
+			rep(r, "[%s] %s (%s): %s", c->name, when, counters ? "-v -S" : "-S", m);
+		free(m);
+	}
+}
+
+/* Specs iptables-nft refuses (the kernel, mostly: QUEUE, rpfilter outside its tables...):
+ * we refuse them with its words and with the code the exec-nft backend gives. */
+static void refused_compare(iptables *h, iptables *he, const struct tcfg *c,
+			    const struct corpus *cp, struct report *r)
+{
+	for (size_t i = 0; i < cp->n; i++) {
+		const struct spec *s = &cp->v[i];
+		char *err, *after;
+		int st, rc, rce;
+
+		free(tcli(c, &st, &err, "-t %s -A %s %s", s->table, s->chain, s->shell));
+		printf("%s: `%s` refused by %s (%d): %s\n", c->name, s->line, c->cli, st, err);
+		rc = iptables_append(h, s->table, s->chain, (const char *const *)s->words);
+		if (rc >= 0)
+			rep(r, "[%s] `%s`: append = %d, %s refuses it (%d): %s", c->name, s->line, rc,
+			    c->cli, st, err);
+		else if (strcmp(iptables_errmsg(h), err))
+			rep(r, "[%s] `%s`\n    want: %s\n    got:  %s", c->name, s->line, err,
+			    iptables_errmsg(h));
+		rce = iptables_append(he, s->table, s->chain, (const char *const *)s->words);
+		if (rc != rce)
+			rep(r, "[%s] `%s`: append = %d (%s), exec-nft gives %d (%s)", c->name, s->line,
+			    rc, iptables_strerror(rc), rce, iptables_strerror(rce));
+		free(err);
+		after = tcli(c, NULL, NULL, "-t %s -S %s", s->table, s->chain);
+		if (count_rules(after)) {
+			rep(r, "[%s] `%s`: rules were added:\n%s", c->name, s->line, after);
+			flush_table(c, s->table);
+		}
+		free(after);
+	}
+}
+
+static void run_table_nft(int fam, const char *table)
+{
+	enum iptables_proto p = fam == 6 ? IPTABLES_IPV6 : IPTABLES_IPV4;
+	const struct tcfg *nc = find_cfg(IPTABLES_BACKEND_NFT, p, NULL);
+	const struct tcfg *ec = find_cfg(IPTABLES_BACKEND_EXEC, p, nc->cli);
+	struct report r = { 0 };
+	struct corpus cp, refused;
+	struct listing want;
+	iptables *h, *he;
+	char *err, *s;
+	int *st, rc;
+	size_t i;
+
+	corpus_load(&cp, fam == 6 ? "rulespecs-v6.txt" : "rulespecs-v4.txt", table);
+	corpus_append(&cp, fam == 6 ? "nft-quirks-v6.txt" : "nft-quirks-v4.txt", table);
+	corpus_slice(&cp);
+	ck_assert_msg(cp.n > 0, "no %s specs for IPv%d", table, fam);
+	st = calloc(cp.n, sizeof(int));
+	ck_assert(st);
+	h = open_cfg(nc);
+	he = open_cfg(ec);
+	/* the handle reads the table first: what the CLI does next must show through */
+	free(tlist(h, table, NULL, false, &rc));
+	make_user_chains(nc, table);
+
+	/* (a) every spec added by iptables-nft; the ones it refuses are kept apart */
+	cli_batch(nc, &cp, "-A", st, &err);
+	free(err);
+	corpus_take_refused(&cp, st, &refused);
+	listing_parse(&want, tcli(nc, NULL, NULL, "-t %s -S", table));
+
+	/* (c) on the CLI's rules: -S, -v -S, save, save -c, stats, -C, -D */
+	oracle_compare(h, nc, table, "rules added by the CLI", &r);
+	save_compare(h, nc, table, &r);
+	save_compare_counters(h, nc, table, &r);
+	stats_compare_as(h, he, table, &r, nc->name, ec->name);
+	for (i = 0; i < cp.n; i++) {
+		rc = iptables_exists(h, table, cp.v[i].chain, (const char *const *)cp.v[i].words);
+		if (rc != 1)
+			rep(&r, "[%s] `%s`: iptables_exists of the CLI's rule = %d: %s", nc->name,
+			    cp.v[i].line, rc, rc < 0 ? iptables_errmsg(h) : "");
+	}
+	for (i = 0; i < cp.n; i++) {
+		rc = iptables_delete(h, table, cp.v[i].chain, (const char *const *)cp.v[i].words);
+		if (rc)
+			rep(&r, "[%s] `%s`: iptables_delete of the CLI's rule = %d: %s", nc->name,
+			    cp.v[i].line, rc, iptables_errmsg(h));
+	}
+	s = tcli(nc, NULL, NULL, "-t %s -S", table);
+	if (count_rules(s))
+		rep(&r, "[%s] rules left after iptables_delete of every spec:\n%s", nc->name, s);
+	free(s);
+	flush_table(nc, table);
+
+	/* (b) every spec added by us: the same lines; the CLI finds and deletes them */
+	lib_add_compare(h, nc->name, &cp, table, &want, &r);
+	oracle_compare(h, nc, table, "rules added by the library", &r);
+	save_compare(h, nc, table, &r);
+	stats_compare_as(h, he, table, &r, nc->name, ec->name);
+	cli_batch(nc, &cp, "-C", st, &err);
+	for (i = 0; i < cp.n; i++)
+		if (st[i])
+			rep(&r, "[%s] `%s`: `%s -C` does not find the library's rule (%d)",
+			    nc->name, cp.v[i].line, nc->cli, st[i]);
+	free(err);
+	cli_batch(nc, &cp, "-D", st, &err);
+	for (i = 0; i < cp.n; i++)
+		if (st[i])
+			rep(&r, "[%s] `%s`: `%s -D` cannot delete the library's rule (%d)",
+			    nc->name, cp.v[i].line, nc->cli, st[i]);
+	free(err);
+	s = tcli(nc, NULL, NULL, "-t %s -S", table);
+	if (count_rules(s))
+		rep(&r, "[%s] rules left after CLI -D of every spec:\n%s", nc->name, s);
+	free(s);
+
+	/* (d) what iptables-nft refuses, we refuse alike */
+	refused_compare(h, he, nc, &refused, &r);
+
+	iptables_free(h);
+	iptables_free(he);
+	listing_free(&want);
+	free(st);
+	corpus_free(&refused);
+	corpus_free(&cp);
+	ck_assert_msg(r.nfail == 0, "%s %s: %d failure(s):\n%s", nc->name, table, r.nfail,
+		      r.buf ? r.buf : "");
+	free(r.buf);
+}
+
+START_TEST(test_diff_nft_v4)
+{
+	run_table_nft(4, tables[_i]);
+}
+END_TEST
+
+START_TEST(test_diff_nft_v6)
+{
+	run_table_nft(6, tables[_i]);
+}
+END_TEST
+
+/*
+ * Bad specs on the native backend: iptables-nft's own message, and the code every other
+ * backend gives (libiptc, exec on iptables-legacy, exec on iptables-nft). Where those
+ * disagree among themselves the spec is listed (stdout), and the native backend must agree
+ * with exec-nft (the same iptables) and with libiptc when the legacy parser refuses it the
+ * same way (exit status 2 from both CLIs).
+ */
+static void run_bad_nft(int fam)
+{
+	enum iptables_proto p = fam == 6 ? IPTABLES_IPV6 : IPTABLES_IPV4;
+	const struct tcfg *nc = find_cfg(IPTABLES_BACKEND_NFT, p, NULL);
+	const struct tcfg *lc = find_cfg(IPTABLES_BACKEND_LIBIPTC, p, NULL);
+	const struct tcfg *cfgs[4] = { nc, find_cfg(IPTABLES_BACKEND_EXEC, p, nc->cli), lc,
+				       find_cfg(IPTABLES_BACKEND_EXEC, p, lc->cli) };
+	struct report r = { 0 };
+	struct corpus cp;
+	iptables *hs[4];
+	size_t i, t, k;
+
+	corpus_load(&cp, fam == 6 ? "badspecs-v6.txt" : "badspecs-v4.txt", NULL);
+	corpus_slice(&cp);
+	for (t = 0; t < N_TABLES; t++) {
+		make_user_chains(nc, tables[t]);
+		make_user_chains(lc, tables[t]);
+	}
+	for (k = 0; k < 4; k++)
+		hs[k] = open_cfg(cfgs[k]);
+	for (i = 0; i < cp.n; i++) {
+		struct spec *s = &cp.v[i];
+		char *err, *lerr, *after;
+		int st, lst, rc[4];
+
+		free(tcli(nc, &st, &err, "-t %s -A %s %s", s->table, s->chain, s->shell));
+		free(tcli(lc, &lst, &lerr, "-t %s -A %s %s", s->table, s->chain, s->shell));
+		for (k = 0; k < 4; k++)
+			rc[k] = iptables_append(hs[k], s->table, s->chain,
+						(const char *const *)s->words);
+		if (rc[0] != rc[1] || rc[0] != rc[2] || rc[0] != rc[3])
+			printf("IPv%d backends disagree on `%s`: %s %d, %s %d, %s %d, %s %d "
+			       "(%s exit %d, %s exit %d)\n", fam, s->line, cfgs[0]->name, rc[0],
+			       cfgs[1]->name, rc[1], cfgs[2]->name, rc[2], cfgs[3]->name, rc[3],
+			       nc->cli, st, lc->cli, lst);
+		if (st == 0) {
+			/* iptables-nft takes it: so do we, with the same listing */
+			char *m = toracle_diff(hs[0], nc, s->table, s->chain, false);
+
+			printf("IPv%d `%s`: %s accepts it\n", fam, s->line, nc->cli);
+			if (rc[0] != 0)
+				rep(&r, "[%s] `%s`: append = %d (%s), %s accepts it", nc->name,
+				    s->line, rc[0], iptables_errmsg(hs[0]), nc->cli);
+			else if (m)
+				rep(&r, "[%s] `%s`: %s", nc->name, s->line, m);
+			free(m);
+			flush_table(nc, s->table);
+		} else if (rc[0] >= 0) {
+			rep(&r, "[%s] `%s`: append = %d, %s exit %d: %s", nc->name, s->line, rc[0],
+			    nc->cli, st, err);
+		} else {
+			if (strcmp(iptables_errmsg(hs[0]), err))
+				rep(&r, "[%s] `%s`\n    want: %s\n    got:  %s", nc->name, s->line,
+				    err, iptables_errmsg(hs[0]));
+			if (rc[0] != rc[1])
+				rep(&r, "[%s] `%s`: code %d (%s), %s gives %d (%s)", nc->name,
+				    s->line, rc[0], iptables_strerror(rc[0]), cfgs[1]->name, rc[1],
+				    iptables_strerror(rc[1]));
+			if (st == 2 && lst == 2 && rc[0] != rc[2])
+				rep(&r, "[%s] `%s`: code %d (%s), %s gives %d (%s)", nc->name,
+				    s->line, rc[0], iptables_strerror(rc[0]), cfgs[2]->name, rc[2],
+				    iptables_strerror(rc[2]));
+			if (st == 2 && rc[0] != IPTABLES_EINVAL)
+				rep(&r, "[%s] `%s`: code %d (%s) for a usage error", nc->name, s->line,
+				    rc[0], iptables_strerror(rc[0]));
+		}
+		if (lst == 0 || rc[2] == 0 || rc[3] == 0)
+			flush_table(lc, s->table);
+		free(err);
+		free(lerr);
+		after = tcli(nc, NULL, NULL, "-t %s -S %s", s->table, s->chain);
+		if (count_rules(after)) {
+			rep(&r, "[%s] `%s`: rules were added:\n%s", nc->name, s->line, after);
+			flush_table(nc, s->table);
+		}
+		free(after);
+	}
+	for (k = 0; k < 4; k++)
+		iptables_free(hs[k]);
+	corpus_free(&cp);
+	ck_assert_msg(r.nfail == 0, "IPv%d bad specs on nft: %d failure(s):\n%s", fam, r.nfail,
+		      r.buf ? r.buf : "");
+	free(r.buf);
+}
+
+START_TEST(test_bad_nft_v4)
+{
+	run_bad_nft(4);
+}
+END_TEST
+
+START_TEST(test_bad_nft_v6)
+{
+	run_bad_nft(6);
+}
+END_TEST
+
 /* The splitter itself. */
 START_TEST(test_split_words)
 {
@@ -710,6 +1037,7 @@ Suite *tsuite(void)
 	Suite *s = suite_create("diff");
 	TCase *tc = tcase_create("differential");
 	TCase *unit = tcase_create("splitter");
+	TCase *nft = tcase_create("nft");
 
 	/* per-spec reports can be long */
 	setenv("CK_MAX_MSG_SIZE", "32768", 0);
@@ -720,6 +1048,13 @@ Suite *tsuite(void)
 	tcase_add_test(tc, test_bad_v4);
 	tcase_add_test(tc, test_bad_v6);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(nft, tns_enter, NULL);
+	tcase_set_timeout(nft, ttimeout(150));
+	tcase_add_loop_test(nft, test_diff_nft_v4, 0, N_TABLES);
+	tcase_add_loop_test(nft, test_diff_nft_v6, 0, N_TABLES);
+	tcase_add_test(nft, test_bad_nft_v4);
+	tcase_add_test(nft, test_bad_nft_v6);
+	suite_add_tcase(s, nft);
 	tcase_add_test(unit, test_split_words);
 	suite_add_tcase(s, unit);
 	return s;

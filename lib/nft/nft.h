@@ -85,11 +85,16 @@ void ic_nft_sock_close(struct ic_nft_sock *s) IC_HIDDEN;
 /* The ruleset's generation id (GETGEN). 0 or a recorded code. */
 int ic_nft_genid(struct ic_ctx *cx, struct ic_nft_sock *s, uint32_t *gen) IC_HIDDEN;
 
+/* Not a failure: the ruleset changed while it was being read; start the call again. Never
+ * leaves the backend (nft_ops.c retries, a bounded number of times). */
+#define IC_NFT_AGAIN (-100)
+
 /* A dump request for @type (NFT_MSG_GETTABLE/GETCHAIN/GETRULE) in @family; rule dumps are
  * limited to @table when not NULL (the kernel filters nothing else: callers check). @cb gets
  * every reply of the matching NEWxxx type; other types are skipped, so libnftnl never parses
- * a message it does not expect. 0, or a recorded code; ENOENT from the kernel (no such
- * table) is 0 with nothing seen. */
+ * a message it does not expect. 0; IC_NFT_AGAIN when a commit interrupted the dump (what
+ * was seen is not to be trusted); or a recorded code. ENOENT from the kernel (no such table)
+ * is 0 with nothing seen. */
 typedef int ic_nft_msg_cb(const struct nlmsghdr *nlh, void *arg);
 int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t family,
 		const char *table, ic_nft_msg_cb *cb, void *arg) IC_HIDDEN;
@@ -150,7 +155,9 @@ struct ic_nft_chain {
 	int hook;			/* NF_INET_* of a built-in chain, -1 for a user chain */
 	bool drop;			/* built-in: policy DROP */
 	uint64_t pcnt, bcnt;		/* built-in: policy counters */
-	int incompatible;		/* 0, or the code decoding one of its rules gave */
+	int incompatible;		/* 0, or why iptables cannot show it: the code decoding
+					 * one of its rules gave, or EUNSUPPORTED when foreign */
+	bool foreign;			/* a base chain iptables-nft does not know (nft's) */
 	struct ic_nft_rule **rules;
 	size_t n, cap;
 };
@@ -197,9 +204,12 @@ void ic_nft_cache_drop(struct ic_nft_cache *c) IC_HIDDEN;
 int ic_nft_cache_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c) IC_HIDDEN;
 /* The model of @table, read from the kernel when not loaded; ENOTFOUND for a table
  * iptables-nft does not know. With @counters, the rules' and policies' counters are read
- * afresh (the model's are only those of the last read). 0 or a recorded code. */
+ * afresh (the model's are only those of the last read). With @consistent (readers), the read
+ * must have happened at the cache's generation. 0; IC_NFT_AGAIN when the ruleset changed
+ * under the read (the whole cache is dropped: start the call again); or a recorded code. */
 int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
-		       const char *table, bool counters, struct ic_nft_table **out) IC_HIDDEN;
+		       const char *table, bool counters, bool consistent,
+		       struct ic_nft_table **out) IC_HIDDEN;
 
 struct ic_nft_chain *ic_nft_chain_find(const struct ic_nft_table *t, const char *name) IC_HIDDEN;
 /* A new user chain at its sorted place; NULL on ENOMEM. */

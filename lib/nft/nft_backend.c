@@ -74,12 +74,14 @@ static int nft_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *ar
 
 /* ---- reading ---- */
 
-/* iptables-nft 1.8.9 says this of -S / -L for a chain it cannot show, missing or not. */
+/* iptables-nft 1.8.9 says this of -S / -L for a chain it cannot show, missing or not, and of
+ * a whole table holding such a chain (@chain NULL). */
 static int incompatible(struct ic_ctx *cx, const char *table, const char *chain, int code)
 {
-	return ic_error(cx, code, "%s v%d.%d.%d (%s): chain `%s' in table `%s' is incompatible, "
+	return ic_error(cx, code, "%s v%d.%d.%d (%s): %s%s%stable `%s' is incompatible, "
 			"use 'nft' tool.", ic_prog(cx), cx->ver_major, cx->ver_minor,
-			cx->ver_patch, cx->mode, chain, table);
+			cx->ver_patch, cx->mode, chain ? "chain `" : "", chain ? chain : "",
+			chain ? "' in " : "", table);
 }
 
 static int view(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table,
@@ -133,14 +135,12 @@ static int chain_header(struct ic_ctx *cx, const struct ic_nft_chain *c, bool co
 	return ic_strv_push_owned(out, line) ? nomem(cx) : 0;
 }
 
-static int chain_rules(struct ic_ctx *cx, const char *table, const struct ic_nft_chain *c,
-		       bool counters, struct ic_strv *out)
+static int chain_rules(struct ic_ctx *cx, const struct ic_nft_chain *c, bool counters,
+		       struct ic_strv *out)
 {
 	char *line;
 	int rc;
 
-	if (c->incompatible)
-		return incompatible(cx, table, c->name, IPTABLES_EUNSUPPORTED);
 	for (size_t i = 0; i < c->n; i++) {
 		line = NULL;
 		rc = ic_xt_format_rule(family_of(cx), cx->mode, c->name, &c->rules[i]->r,
@@ -164,9 +164,12 @@ static int nft_list(struct ic_ctx *cx, const struct ic_oplog *pending, const cha
 	if (!rc)
 		rc = chain_range(cx, t, chain, &first, &last);
 	for (i = first; !rc && i < last; i++)
+		if (t->chains[i]->incompatible)
+			rc = incompatible(cx, table, chain, t->chains[i]->incompatible);
+	for (i = first; !rc && i < last; i++)
 		rc = chain_header(cx, t->chains[i], counters, out);
 	for (i = first; !rc && i < last; i++)
-		rc = chain_rules(cx, table, t->chains[i], counters, out);
+		rc = chain_rules(cx, t->chains[i], counters, out);
 	view_done(cx, pending);
 	if (rc)
 		ic_strv_clear(out);

@@ -69,11 +69,23 @@ void ic_nft_rule_free(struct ic_nft_rule *r)
 	free(r);
 }
 
+/* After rules left @c: it is compatible again once its last opaque rule is gone. */
+static void chain_recheck(struct ic_nft_chain *c)
+{
+	if (!c->incompatible || c->foreign)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->rules[i]->opaque)
+			return;
+	c->incompatible = 0;
+}
+
 void ic_nft_chain_flush(struct ic_nft_chain *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		ic_nft_rule_free(c->rules[i]);
 	c->n = 0;
+	chain_recheck(c);
 }
 
 static void chain_free(struct ic_nft_chain *c)
@@ -205,6 +217,7 @@ void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 	ic_nft_rule_free(c->rules[i]);
 	memmove(&c->rules[i], &c->rules[i + 1], (c->n - i - 1) * sizeof(*c->rules));
 	c->n--;
+	chain_recheck(c);
 }
 
 /* ---- the cache ---- */
@@ -309,10 +322,12 @@ static int chain_cb(const struct nlmsghdr *nlh, void *arg)
 		if (!c) {
 			/* a base chain iptables-nft does not know (nft made it) */
 			c = ic_nft_chain_add(l->t, name);
-			if (!c)
+			if (!c) {
 				rc = IPTABLES_ENOMEM;
-			else
+			} else {
 				c->incompatible = IPTABLES_EUNSUPPORTED;
+				c->foreign = true;
+			}
 		}
 		if (c) {
 			c->drop = nftnl_chain_is_set(nc, NFTNL_CHAIN_POLICY) &&
@@ -322,8 +337,10 @@ static int chain_cb(const struct nlmsghdr *nlh, void *arg)
 		}
 	} else {
 		c = ic_nft_chain_find(l->t, name);
-		if (c && c->hook >= 0)
+		if (c && c->hook >= 0) {
 			c->incompatible = IPTABLES_EUNSUPPORTED;	/* a user chain named INPUT */
+			c->foreign = true;
+		}
 		else if (!c && !(c = ic_nft_chain_add(l->t, name)))
 			rc = IPTABLES_ENOMEM;
 	}
@@ -412,12 +429,13 @@ static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t
 }
 
 int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
-		       const char *table, bool counters, struct ic_nft_table **out)
+		       const char *table, bool counters, bool consistent,
+		       struct ic_nft_table **out)
 {
 	const struct ic_nft_tabledef *d = ic_nft_tabledef(table);
 	struct ic_nft_table *t;
 	uint32_t gen;
-	int rc, tries;
+	int rc;
 
 	*out = NULL;
 	if (!d)
@@ -429,25 +447,20 @@ int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_c
 		*out = t;
 		return 0;
 	}
-	/* a read is only good if no commit happened while it ran */
-	for (tries = 0; tries < 8; tries++) {
-		rc = load(cx, s, t);
-		if (!rc)
-			rc = ic_nft_genid(cx, s, &gen);
-		if (rc) {
-			table_clear(t);
-			return rc;
-		}
-		if (gen == c->gen) {
-			t->loaded = true;
-			*out = t;
-			return 0;
-		}
-		ic_nft_cache_drop(c);
-		c->gen = gen;
-		c->valid = true;
+	rc = load(cx, s, t);
+	/* A reader must see one generation. A writer need not: its batch carries the
+	 * generation the cache was read at, and the kernel refuses it if anything moved. */
+	if (!rc && consistent) {
+		rc = ic_nft_genid(cx, s, &gen);
+		if (!rc && gen != c->gen)
+			rc = IC_NFT_AGAIN;
 	}
-	table_clear(t);
-	return ic_error(cx, IPTABLES_EBUSY, "%s: the ruleset kept changing while it was read",
-			ic_prog(cx));
+	if (rc) {
+		/* nothing half-read stays, in this table or the others read with it */
+		ic_nft_cache_drop(c);
+		return rc;
+	}
+	t->loaded = true;
+	*out = t;
+	return 0;
 }

@@ -114,9 +114,10 @@ static void cache_put(const char *name, uint8_t family, uint8_t type, uint8_t re
  */
 static int compat_query(const char *name, uint8_t family, uint8_t type, uint8_t rev)
 {
-	/* aligned for nlmsghdr; large enough for the reply (a few dozen bytes) */
+	/* aligned for nlmsghdr; large enough for the reply (a few dozen bytes). A fixed size:
+	 * MNL_SOCKET_BUFFER_SIZE calls sysconf(), which makes a variable-size member. */
 	union {
-		char buf[MNL_SOCKET_BUFFER_SIZE];
+		char buf[8192];
 		struct nlmsghdr align;
 	} u;
 	const uint16_t reply_type = (NFNL_SUBSYS_NFT_COMPAT << 8) | NFNL_MSG_COMPAT_GET;

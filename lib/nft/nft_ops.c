@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/chain.h>
@@ -25,7 +26,7 @@
 #include "../vec.h"
 #include "../xt/xt.h"
 
-#define MAX_TRIES 10		/* batches sent again after ERESTART */
+#define MAX_TRIES 64		/* a call started again after another writer got in first */
 #define MAX_ECHO 4096		/* new rules whose handles come back echoed */
 
 enum act_kind {
@@ -54,6 +55,8 @@ struct act {
 	uint64_t pos_handle;		/* A_RULE_ADD: before this rule ... */
 	uint32_t pos_id;		/* ... or this rule of the batch; neither: append */
 	bool insert;			/* -I: RULE_INSERT in messages */
+	bool jumps_builtin;		/* its rule jumps to a built-in chain (the kernel says no) */
+	int line;			/* the op's iptables_restore input line, or 0 */
 	bool drop, set_counters;
 	uint64_t pcnt, bcnt;
 	struct nftnl_rule *nr;		/* A_RULE_ADD / A_RULE_REPLACE */
@@ -66,7 +69,9 @@ struct work {
 	struct act *a;
 	size_t n, cap;
 	size_t op;			/* index of the op being applied */
+	int line;			/* and its iptables_restore input line, or 0 */
 	bool pending_handles;		/* a chain got created: its handle is not known */
+	bool reader;			/* a read: tables must be read at one generation */
 };
 
 static uint8_t family_of(const struct ic_ctx *cx)
@@ -143,6 +148,7 @@ static struct act *act_add(struct work *w, enum act_kind kind, const struct ic_n
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
 	a->op = w->op;
+	a->line = w->line;
 	a->def = t->def;
 	if (chain)
 		snprintf(a->chain, sizeof(a->chain), "%s", chain);
@@ -274,6 +280,13 @@ static ssize_t rule_find(const struct ic_nft_chain *c, uint8_t fam, const struct
 
 /* ---- rules ---- */
 
+static bool jumps_builtin(const struct ic_nft_table *t, const struct ic_rule *r)
+{
+	const struct ic_nft_chain *c = r->target ? NULL : ic_nft_chain_find(t, r->jumpto);
+
+	return c && c->hook >= 0;
+}
+
 /* Insert @r at index @at of @c (@at == c->n: append), in the model and the batch. */
 static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, size_t at,
 		    const struct ic_rule *r)
@@ -297,6 +310,7 @@ static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 	}
 	m->id = ++w->st->next_id ? w->st->next_id : ++w->st->next_id;
 	a->id = m->id;
+	a->jumps_builtin = jumps_builtin(t, r);
 	a->mrule = m;
 	a->insert = at < c->n;
 	if (at < c->n) {
@@ -351,6 +365,7 @@ static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_ch
 	}
 	a->handle = old->handle;
 	a->mrule = m;
+	a->jumps_builtin = jumps_builtin(t, r);
 	forget_rule(w, old);
 	c->rules[at] = m;
 	ic_nft_rule_free(old);
@@ -752,7 +767,8 @@ static int op_apply(struct work *w, const struct ic_op *op)
 	struct ic_nft_table *t;
 	int rc;
 
-	rc = ic_nft_cache_table(w->cx, &w->st->sock, &w->st->cache, op->table, false, &t);
+	rc = ic_nft_cache_table(w->cx, &w->st->sock, &w->st->cache, op->table, false, w->reader,
+				&t);
 	if (rc == IPTABLES_ENOTFOUND && op->code == IC_OP_CHAIN_EXISTS)
 		return 0;
 	if (rc)
@@ -966,19 +982,28 @@ static int kernel_refused(struct work *w, const struct ic_nft_reply *rep)
 {
 	const struct act *a = rep->err_tag < w->n ? &w->a[rep->err_tag] : NULL;
 	const char *what;
-	int code = code_of(rep->err);
+	char at[32];
+	int code = code_of(rep->err), rc;
 
 	if (!a)
 		return ic_error(w->cx, code, "%s v%d.%d.%d (%s): %s", ic_prog(w->cx),
 				w->cx->ver_major, w->cx->ver_minor, w->cx->ver_patch,
 				w->cx->mode, strerror(rep->err));
-	w->cx->err->failed_op = a->op + 1;
+	if (a->jumps_builtin)
+		code = IPTABLES_EINVAL;	/* one code per case: -j / -g to a built-in chain */
 	what = a->kind == A_TABLE ? "table" : a->kind >= A_RULE_ADD ? "rule in chain" : "chain";
-	return ic_error(w->cx, code, "%s v%d.%d.%d (%s):  %s failed (%s): %s %s", ic_prog(w->cx),
-			w->cx->ver_major, w->cx->ver_minor, w->cx->ver_patch, w->cx->mode,
-			a->kind == A_RULE_ADD && a->insert ? "RULE_INSERT" : act_name(a->kind),
-			strerror(rep->err), what,
-			a->kind == A_TABLE ? a->def->name : a->chain);
+	/* iptables-nft-restore names the input line: "...: \nline N: RULE_APPEND failed..." */
+	snprintf(at, sizeof(at), "%s", " ");
+	if (w->cx->input_prog && a->line > 0)
+		snprintf(at, sizeof(at), "\nline %d: ", a->line);
+	rc = ic_error(w->cx, code, "%s v%d.%d.%d (%s): %s%s failed (%s): %s %s",
+		      w->cx->input_prog ? w->cx->input_prog : ic_prog(w->cx), w->cx->ver_major,
+		      w->cx->ver_minor, w->cx->ver_patch, w->cx->mode, at,
+		      a->kind == A_RULE_ADD && a->insert ? "RULE_INSERT" : act_name(a->kind),
+		      strerror(rep->err), what, a->kind == A_TABLE ? a->def->name : a->chain);
+	w->cx->err->failed_op = a->op + 1;
+	w->cx->err->at_line = w->cx->input_prog && a->line > 0;
+	return rc;
 }
 
 /* After our batch landed at generation gen+1 the model is the kernel's, unless a handle
@@ -1022,46 +1047,88 @@ static int send_batch(struct work *w, struct ic_nft_reply *rep, bool *sent)
 	return 0;
 }
 
+/* Before try @k (k >= 1) of a call that lost a race: a short random pause that grows, so
+ * that writers hammering one table take turns instead of colliding again. */
+static void backoff(int k)
+{
+	static __thread uint32_t x;	/* our own: the host's rand() sequence is not ours */
+	long max_us = 50L << (k < 9 ? k : 9);	/* 100 us .. 25 ms */
+	struct timespec ts;
+
+	if (k <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (!x)
+		x = (uint32_t)ts.tv_nsec | 1;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(x % (uint32_t)max_us) * 1000L;
+	nanosleep(&ts, NULL);
+}
+
+static int too_busy(struct ic_ctx *cx)
+{
+	return ic_error(cx, IPTABLES_EBUSY, "%s: the ruleset kept changing under this call "
+			"(%d tries)", ic_prog(cx), MAX_TRIES);
+}
+
+/* One try of a run: ops applied to the model, then the batch. */
+static int run_once(struct work *w, const struct ic_op *ops, size_t n, struct ic_nft_reply *rep,
+		    bool *sent)
+{
+	int rc, result = 0;
+
+	*sent = false;
+	rc = ic_nft_cache_check(w->cx, &w->st->sock, &w->st->cache);
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		w->op = i;
+		w->line = ops[i].line;
+		rc = op_apply(w, &ops[i]);
+		if (rc < 0 && rc != IC_NFT_AGAIN)
+			w->cx->err->failed_op = i + 1;
+		result = rc;
+	}
+	if (rc >= 0)
+		rc = send_batch(w, rep, sent);
+	return rc < 0 ? rc : result;
+}
+
 int ic_nft_run(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *ops, size_t n)
 {
 	struct work w = { .cx = cx, .st = st };
 	struct ic_nft_reply rep;
 	bool sent;
-	int rc = 0, result = 0;
+	int rc = 0;
 
-	for (int tries = 0; tries < MAX_TRIES; tries++) {
+	for (int k = 0; k < MAX_TRIES; k++) {
+		backoff(k);
 		acts_free(&w);
 		w.pending_handles = false;
-		rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
-		for (size_t i = 0; i < n && rc >= 0; i++) {
-			w.op = i;
-			rc = op_apply(&w, &ops[i]);
-			if (rc < 0 && !cx->err->failed_op)
-				cx->err->failed_op = i + 1;
-			result = rc;
-		}
-		if (rc >= 0)
-			rc = send_batch(&w, &rep, &sent);
-		if (rc < 0 || !sent) {
+		rc = run_once(&w, ops, n, &rep, &sent);
+		if (rc == IC_NFT_AGAIN)
+			continue;
+		if (!sent) {
+			/* a failure before anything was sent, or nothing to send */
 			if (rc < 0 || w.n)
 				ic_nft_cache_drop(&st->cache);
 			break;
 		}
-		if (rep.err == 0) {
-			rc = result;
+		if (rep.err == 0)
 			break;
-		}
 		ic_nft_cache_drop(&st->cache);
 		if (rep.err != ERESTART) {
 			rc = kernel_refused(&w, &rep);
 			break;
 		}
-		rc = ic_error(cx, IPTABLES_EBUSY, "%s: the ruleset kept changing (%d tries)",
-			      ic_prog(cx), MAX_TRIES);
+		rc = IC_NFT_AGAIN;
 	}
+	if (rc == IC_NFT_AGAIN)
+		rc = too_busy(cx);
 	acts_free(&w);
 	free(w.a);
-	return rc < 0 ? rc : result;
+	return rc;
 }
 
 /* Apply @pending's ops of @table (all tables when NULL) to the model; nothing is sent. */
@@ -1073,6 +1140,7 @@ static int replay(struct work *w, const struct ic_oplog *pending, const char *ta
 		if (table && strcmp(pending->ops[i].table, table))
 			continue;
 		w->op = i;
+		w->line = pending->ops[i].line;
 		rc = op_apply(w, &pending->ops[i]);
 		if (rc < 0)
 			return rc;
@@ -1080,16 +1148,32 @@ static int replay(struct work *w, const struct ic_oplog *pending, const char *ta
 	return 0;
 }
 
+static int view_once(struct work *w, const struct ic_oplog *pending, const char *table,
+		     bool counters, struct ic_nft_table **out)
+{
+	int rc = ic_nft_cache_check(w->cx, &w->st->sock, &w->st->cache);
+
+	if (!rc)
+		rc = ic_nft_cache_table(w->cx, &w->st->sock, &w->st->cache, table, counters, true,
+					out);
+	if (!rc && pending && pending->n)
+		rc = replay(w, pending, table);
+	return rc;
+}
+
 int ic_nft_view(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_oplog *pending,
 		const char *table, bool counters, struct ic_nft_table **out)
 {
-	struct work w = { .cx = cx, .st = st };
-	int rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
+	struct work w = { .cx = cx, .st = st, .reader = true };
+	int rc = IC_NFT_AGAIN;
 
-	if (!rc)
-		rc = ic_nft_cache_table(cx, &st->sock, &st->cache, table, counters, out);
-	if (!rc && pending && pending->n)
-		rc = replay(&w, pending, table);
+	for (int k = 0; k < MAX_TRIES && rc == IC_NFT_AGAIN; k++) {
+		backoff(k);
+		acts_free(&w);
+		rc = view_once(&w, pending, table, counters, out);
+	}
+	if (rc == IC_NFT_AGAIN)
+		rc = too_busy(cx);
 	acts_free(&w);
 	free(w.a);
 	return rc;
@@ -1098,15 +1182,22 @@ int ic_nft_view(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_oplo
 int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *op,
 		     const struct ic_oplog *pending)
 {
-	struct work w = { .cx = cx, .st = st };
-	int rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
+	struct work w = { .cx = cx, .st = st, .reader = true };
+	int rc = IC_NFT_AGAIN;
 
-	if (!rc)
-		rc = replay(&w, pending, op->table);
-	if (rc >= 0) {
-		w.op = 0;
-		rc = op_apply(&w, op);
+	for (int k = 0; k < MAX_TRIES && rc == IC_NFT_AGAIN; k++) {
+		backoff(k);
+		acts_free(&w);
+		rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
+		if (!rc)
+			rc = replay(&w, pending, op->table);
+		if (rc >= 0) {
+			w.op = 0;
+			rc = op_apply(&w, op);
+		}
 	}
+	if (rc == IC_NFT_AGAIN)
+		rc = too_busy(cx);
 	acts_free(&w);
 	free(w.a);
 	/* the model now holds changes the kernel does not */

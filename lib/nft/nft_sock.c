@@ -74,51 +74,80 @@ struct talk {
 	uint16_t type;			/* NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_* we want */
 	ic_nft_msg_cb *cb;
 	void *arg;
-	int cb_rc;
 };
 
-static int talk_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct talk *t = data;
+struct reply {
+	bool done;			/* DONE, an ACK or an error: nothing more will come */
+	bool interrupted;		/* NLM_F_DUMP_INTR: the ruleset changed during the dump */
+	int err;			/* the kernel's errno */
+	int cb_rc;			/* the first failure of the callback */
+};
 
-	if (nlh->nlmsg_type != t->type)
-		return MNL_CB_OK;
-	t->cb_rc = t->cb(nlh, t->arg);
-	return t->cb_rc ? MNL_CB_ERROR : MNL_CB_OK;
+static void read_msg(const struct nlmsghdr *nlh, const struct talk *t, struct reply *r)
+{
+	const int *code;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		r->interrupted = true;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_DONE:
+	case NLMSG_ERROR:
+		/* a DONE may carry a dump's error; an ERROR carries 0 for an ACK */
+		r->done = true;
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*code)) {
+			code = mnl_nlmsg_get_payload(nlh);
+			if (*code < 0 && !r->err)
+				r->err = -*code;
+		}
+		break;
+	default:
+		if (nlh->nlmsg_type == t->type && !r->cb_rc && !r->interrupted)
+			r->cb_rc = t->cb(nlh, t->arg);
+		break;
+	}
 }
 
-/* Send one request and read its replies up to DONE or the ACK. 0, the kernel's errno as a
- * positive number, or a recorded negative code. */
+/*
+ * Send one request and read every reply to it, up to DONE or the ACK, whatever happens on the
+ * way: a reply left unread would be taken for the answer to the next request. Messages of
+ * other sequence numbers (late replies to nothing we wait for) are skipped.
+ * 0; the callback's failure (negative); the kernel's errno (positive); EINTR when a dump was
+ * interrupted by a commit; or a recorded code when the socket failed.
+ */
 static int talk(struct ic_ctx *cx, struct ic_nft_sock *s, struct nlmsghdr *nlh, struct talk *t)
 {
+	struct reply r = { 0 };
+	uint32_t seq = nlh->nlmsg_seq;
+	const struct nlmsghdr *m;
 	char *buf;
 	ssize_t n;
-	int rc = MNL_CB_OK, e;
-	uint32_t seq = nlh->nlmsg_seq;
+	int len, e;
 
 	if (mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0)
 		return sys_fail(cx, "send", errno);
 	buf = malloc(RECV_BUF);
 	if (!buf)
 		return ic_err_nomem(cx->err, ic_prog(cx));
-	while (rc > MNL_CB_STOP) {
-		n = mnl_socket_recvfrom(s->nl, buf, RECV_BUF);
-		if (n < 0) {
-			e = errno;
+	while (!r.done) {
+		n = recv(mnl_socket_get_fd(s->nl), buf, RECV_BUF, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n < 0 ? errno : EPROTO;
 			free(buf);
 			return sys_fail(cx, "receive", e);
 		}
-		t->cb_rc = 0;
-		rc = mnl_cb_run(buf, (size_t)n, seq, s->portid, talk_cb, t);
+		len = (int)n;
+		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len))
+			if (m->nlmsg_seq == seq && (!m->nlmsg_pid || m->nlmsg_pid == s->portid))
+				read_msg(m, t, &r);
 	}
-	e = errno;
 	free(buf);
-	if (rc == MNL_CB_ERROR) {
-		if (t->cb_rc)
-			return t->cb_rc;
-		return e ? e : EIO;
-	}
-	return 0;
+	if (r.cb_rc)
+		return r.cb_rc;
+	if (r.err)
+		return r.err;
+	return r.interrupted ? EINTR : 0;
 }
 
 static int gen_cb(const struct nlmsghdr *nlh, void *arg)
@@ -138,8 +167,8 @@ static int gen_cb(const struct nlmsghdr *nlh, void *arg)
 
 int ic_nft_genid(struct ic_ctx *cx, struct ic_nft_sock *s, uint32_t *gen)
 {
-	char buf[MNL_NLMSG_HDRLEN + 64];
-	struct talk t = { NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWGEN, gen_cb, gen, 0 };
+	char buf[MNL_NLMSG_HDRLEN + 64] = { 0 };
+	struct talk t = { NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWGEN, gen_cb, gen };
 	struct nlmsghdr *nlh;
 	int rc;
 
@@ -157,9 +186,9 @@ int ic_nft_genid(struct ic_ctx *cx, struct ic_nft_sock *s, uint32_t *gen)
 int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t family,
 		const char *table, ic_nft_msg_cb *cb, void *arg)
 {
-	char buf[MNL_NLMSG_HDRLEN + 512];
+	char buf[MNL_NLMSG_HDRLEN + 512] = { 0 };
 	/* replies to GETxxx come as NEWxxx */
-	struct talk t = { NFNL_SUBSYS_NFTABLES << 8 | (type - 1), cb, arg, 0 };
+	struct talk t = { NFNL_SUBSYS_NFTABLES << 8 | (type - 1), cb, arg };
 	struct nlmsghdr *nlh;
 	int rc;
 
@@ -170,6 +199,8 @@ int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t
 	rc = talk(cx, s, nlh, &t);
 	if (rc == ENOENT)
 		return 0;
+	if (rc == EINTR)
+		return IC_NFT_AGAIN;
 	if (rc > 0)
 		return sys_fail(cx, "dump", rc);
 	return rc;
@@ -177,9 +208,13 @@ int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t
 
 /* ---- batches ---- */
 
+/* Room for @more bytes after the batch, zeroed: libmnl leaves attribute padding unwritten. */
 static int batch_room(struct ic_nft_batch *b, size_t more)
 {
-	return IC_VEC_RESERVE(b->buf, b->cap, b->len + more);
+	if (IC_VEC_RESERVE(b->buf, b->cap, b->len + more))
+		return -1;
+	memset(b->buf + b->len, 0, more);
+	return 0;
 }
 
 int ic_nft_batch_begin(struct ic_nft_batch *b, struct ic_nft_sock *s, uint32_t genid)

@@ -25,6 +25,7 @@ struct pcall {
 	const char *chain;
 	const struct ic_rule *r;
 	bool counters;
+	bool nft;			/* iptables-nft's -L: a match without print shows nothing */
 	union ic_xt_head head;
 };
 
@@ -272,7 +273,7 @@ static void print_match(const struct pcall *c, const struct xt_entry_match *m)
 		mt->print(&c->head, m, FMT_NUMERIC);
 	else if (match->print)
 		printf("%s%s ", match->name, UNSUPPORTED_REV);
-	else
+	else if (!c->nft)
 		printf("%s ", match->name);
 }
 
@@ -393,7 +394,7 @@ static int stat_columns(const struct ic_xt_family *f, const struct ic_rule *r,
 int ic_xt_format_stat(uint8_t nfproto, const char *mode, const struct ic_rule *r,
 		      struct iptables_stat *row, struct ic_err *err)
 {
-	struct pcall c = { .r = r };
+	struct pcall c = { .r = r, .nft = mode && !strcmp(mode, "nf_tables") };
 	char *options;
 	int rc;
 
