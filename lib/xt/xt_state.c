@@ -32,6 +32,8 @@ struct ic_xt_active {
 	const struct ic_xt_family *f;
 	struct ic_err *err;
 	int code;			/* of the error raised */
+	bool armed;			/* jb may be jumped to (fn is running) */
+	pid_t pid;			/* the process the run belongs to (not a forked child) */
 };
 
 static pthread_mutex_t ic_xt_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -39,6 +41,8 @@ static pthread_once_t ic_xt_atfork_once = PTHREAD_ONCE_INIT;
 static bool ic_xt_inited;
 static int ic_xt_nfproto = -1;
 static struct ic_xt_active *ic_xt_cur;
+/* The run this thread holds, for the guards of xt_guard.c (read without the mutex). */
+static __thread struct ic_xt_active *ic_xt_mine;
 static char ic_xt_version_text[64];
 static char ic_xt_line_text[48];	/* "Error occurred at line: N\n" in a restore, or "" */
 static FILE *ic_xt_sink;		/* where stderr points during a run */
@@ -126,6 +130,27 @@ static __attribute__((noreturn)) void raise_code(int code)
 {
 	ic_xt_cur->code = code;
 	longjmp(ic_xt_cur->jb, 1);
+}
+
+bool ic_xt_trapped(void)
+{
+	struct ic_xt_active *a = ic_xt_mine;
+
+	return a && a->armed && a->pid == getpid();
+}
+
+void ic_xt_raise_nomem(void)
+{
+	ic_err_nomem(ic_xt_cur->err, ic_xt_cur->f->prog);
+	raise_code(IPTABLES_ENOMEM);
+}
+
+void ic_xt_raise_exit(int status, const char *who)
+{
+	ic_err_set(ic_xt_cur->err, IPTABLES_EINVAL,
+		   "%s v%s: %s called exit(%d): the extension cannot handle this rule",
+		   ic_xt_globals.program_name, ic_xt_globals.program_version, who, status);
+	raise_code(IPTABLES_EINVAL);
 }
 
 void ic_xt_throw(int code, const char *fmt, ...)
@@ -271,6 +296,7 @@ static int switch_family(const struct ic_xt_family *f, struct ic_err *err)
 		xtables_init();
 		xtables_set_nfproto(f->nfproto);
 		xtables_set_params(&ic_xt_globals);	/* xt_params: restored after the run */
+		ic_xt_guard_all();
 		ic_xt_inited = true;
 	} else if (ic_xt_nfproto != f->nfproto) {
 		xtables_set_nfproto(f->nfproto);
@@ -333,16 +359,22 @@ static int run_trapped(struct ic_xt_active *a, const struct ic_xt_call *call)
 {
 	int rc;
 
-	if (setjmp(a->jb))
+	if (setjmp(a->jb)) {
+		a->armed = false;
 		return a->code;
+	}
+	a->armed = true;
 	rc = switch_family(a->f, a->err);
-	return rc ? rc : call->fn(call->arg);
+	if (!rc)
+		rc = call->fn(call->arg);
+	a->armed = false;
+	return rc;
 }
 
 int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 {
 	const struct ic_xt_family *f = ic_xt_family(call->nfproto);
-	struct ic_xt_active active = { .f = f, .err = err };
+	struct ic_xt_active active = { .f = f, .err = err, .pid = getpid() };
 	struct xtables_globals *saved_params;
 	FILE *sink, *saved_stderr;
 	struct capture cap;
@@ -365,11 +397,13 @@ int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 	saved_params = xt_params;
 	lend_globals(f, call);
 	ic_xt_cur = &active;
+	ic_xt_mine = &active;
 
 	rc = run_trapped(&active, call);
 	if (call->cleanup)
 		call->cleanup(call->arg);
 
+	ic_xt_mine = NULL;
 	ic_xt_cur = NULL;
 	xt_params = saved_params;
 	fflush(stderr);
