@@ -204,7 +204,7 @@ static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 }
 
 /*
- * libxtables' xtables_compatible_revision, minus its exit() and stderr output: asks the
+ * libxtables' xtables_compatible_revision, minus its exit() and with its warning kept: asks the
  * kernel whether it supports @rev of extension @name.
  */
 static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
@@ -223,6 +223,10 @@ static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 	max_rev = getsockopt(fd, afinfo->ipproto, opt, &r, &s);
 	close(fd);
 	if (max_rev < 0) {
+		/* as libxtables: a missing module is worth a warning before the error */
+		if (rev == 0 && (errno == ENOENT || errno == EPROTONOSUPPORT))
+			fprintf(stderr, "Warning: Extension %s revision 0 not supported, missing "
+				"kernel module?\n", name);
 		if (errno == ENOENT || errno == EPROTONOSUPPORT || errno == ENOPROTOOPT)
 			return rev == 0;
 		return 1;
@@ -232,8 +236,21 @@ static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 
 /* ---- lock, init, family ---- */
 
+/* What libxtables and extensions write to stderr during a run: kept (as much as fits) for
+ * the warnings iptables prints before its error ("Warning: Extension LED revision 0 not
+ * supported, missing kernel module?"), see ic_err_warn. */
+static char ic_xt_errtext[512];
+static size_t ic_xt_errlen;
+
 static ssize_t sink_write(void *cookie, const char *buf, size_t size)
 {
+	size_t n = size;
+
+	if (n > sizeof(ic_xt_errtext) - 1 - ic_xt_errlen)
+		n = sizeof(ic_xt_errtext) - 1 - ic_xt_errlen;
+	memcpy(ic_xt_errtext + ic_xt_errlen, buf, n);
+	ic_xt_errlen += n;
+	ic_xt_errtext[ic_xt_errlen] = '\0';
 	return size;
 }
 
@@ -394,6 +411,8 @@ int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 	fflush(stderr);
 	saved_stderr = stderr;
 	stderr = sink;
+	ic_xt_errlen = 0;
+	ic_xt_errtext[0] = '\0';
 	saved_params = xt_params;
 	lend_globals(f, call);
 	ic_xt_cur = &active;
@@ -408,6 +427,7 @@ int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 	xt_params = saved_params;
 	fflush(stderr);
 	stderr = saved_stderr;
+	ic_err_warn(err, ic_xt_errtext);
 	if (call->out) {
 		text = capture_end(&cap);
 		if (!rc && !text)
