@@ -77,3 +77,40 @@ void ic_err_prefix(struct ic_err *e, const char *fmt, ...)
 	memcpy(e->msg, head, hlen);
 	e->msg[hlen + mlen] = '\0';
 }
+
+void ic_err_warn(struct ic_err *e, const char *text)
+{
+	const char *line, *end;
+	size_t n, have;
+
+	if (!e || !text)
+		return;
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		n = (size_t)(end - line);
+		if (n < 9 || strncmp(line, "Warning: ", 9) || memmem(e->warn, strlen(e->warn), line, n))
+			continue;
+		have = strlen(e->warn);
+		if (have + n + 2 > sizeof(e->warn))
+			return;
+		memcpy(e->warn + have, line, n);
+		memcpy(e->warn + have + n, "\n", 2);
+	}
+}
+
+void ic_err_finish(struct ic_err *e)
+{
+	char msg[IC_ERRMSG_MAX];
+	size_t w;
+
+	if (!e || !e->warn[0] || strstr(e->msg, e->warn))
+		return;
+	/* the exec backend's message already has the binary's own warnings */
+	if (!strncmp(e->msg, "Warning: ", 9))
+		return;
+	w = strlen(e->warn);
+	memcpy(msg, e->warn, w);
+	memcpy(msg + w, e->msg, sizeof(msg) - w - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	memcpy(e->msg, msg, sizeof(e->msg));
+}

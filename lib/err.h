@@ -25,6 +25,9 @@ struct ic_err {
 	size_t failed_op;		/* commit: 1 + the index in the log of the op that failed,
 					 * 0 when not known */
 	char msg[IC_ERRMSG_MAX];
+	/* "Warning: ..." lines libxtables printed during the call (iptables prints them before
+	 * its error): put before msg when the call fails. */
+	char warn[256];
 };
 
 /* Record @code with a formatted message (trailing newlines dropped); returns @code. */
@@ -39,6 +42,11 @@ int ic_err_nomem(struct ic_err *e, const char *prog) IC_HIDDEN;
  * ic_err_capture(&saved, e) ... ic_err_restore(e, &saved). */
 void ic_err_capture(struct ic_err *saved, const struct ic_err *e) IC_HIDDEN;
 void ic_err_restore(struct ic_err *e, const struct ic_err *saved) IC_HIDDEN;
+/* Keep the "Warning: " lines of @text (what libxtables wrote to stderr) for the call's
+ * failure message, each once. */
+void ic_err_warn(struct ic_err *e, const char *text) IC_HIDDEN;
+/* The message as the caller sees it: the warnings kept, then msg. */
+void ic_err_finish(struct ic_err *e) IC_HIDDEN;
 /* Prefix the recorded message: "table nat: <message>". */
 void ic_err_prefix(struct ic_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3))) IC_HIDDEN;

@@ -92,8 +92,10 @@ int ic_call_end(struct iptables *h, int rc)
 	struct ic_err *e = h->cx.err;
 
 	h->cx.err = NULL;
-	if (rc < 0)
+	if (rc < 0) {
+		ic_err_finish(e);
 		errslot_record(h, e);
+	}
 	pthread_mutex_unlock(&h->mu);
 	return rc;
 }

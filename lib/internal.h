@@ -116,6 +116,14 @@ int ic_canonical_rule(struct ic_ctx *cx, const char *table, const char *chain,
  * 0 when fine or when libxtables cannot be used here. */
 int ic_rule_syntax_check(struct ic_ctx *cx, struct ic_op *op) IC_HIDDEN;
 
+/* Refuse a rule libiptc cannot represent (xt_canon.c): an x_tables entry is at most
+ * IC_XT_ENTRY_MAX bytes (16-bit target_offset / next_offset), and libiptc overruns its
+ * buffers on a larger one (iptables-legacy crashes the same way). 0, or IPTABLES_EINVAL
+ * with an iptables-worded message. For the libiptc and memory backends, and the exec
+ * backend on iptables-legacy (whose binary would crash). */
+struct ic_rules;
+int ic_legacy_entry_check(struct ic_ctx *cx, const struct ic_rules *rs) IC_HIDDEN;
+
 /* Lock path: opts.lockfile, else $XTABLES_LOCKFILE if non-empty, else /run/xtables.lock. */
 char *ic_resolve_lockfile(const char *opt) IC_HIDDEN;
 

@@ -14,16 +14,6 @@
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
-static size_t entry_size(const struct ic_iptc_family *f, const struct ic_rule *r)
-{
-	size_t size = f->xt->head.size, i;
-
-	for (i = 0; i < r->nmatches; i++)
-		size += r->matches[i].blob->u.match_size;
-	return size + (r->target ? r->target->u.target_size
-				 : XT_ALIGN(sizeof(struct xt_standard_target)));
-}
-
 /* generate_entry() */
 static void *entry_build(const struct ic_iptc_family *f, const struct ic_rule *r, size_t size)
 {
@@ -80,7 +70,7 @@ int ic_iptc_encode(const struct ic_iptc_family *f, const struct ic_rules *rs,
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	out->size = entry_size(f, first);
+	out->size = ic_xt_entry_size(f->xt, first);
 	out->standard = !first->target;
 	snprintf(out->jumpto, sizeof(out->jumpto), "%s", first->jumpto);
 	out->entries = calloc(rs->n, sizeof(*out->entries));

@@ -66,6 +66,8 @@ int ic_iptc_rule_parse(struct ic_ctx *cx, const struct ic_op *op, struct xtc_han
 	if (rs.n == 0)
 		rc = ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
 	else
+		rc = ic_legacy_entry_check(cx, &rs);
+	if (!rc)
 		rc = ic_iptc_encode(f, &rs, r, cx->err);
 	ic_rules_free(&rs);
 	return rc;

@@ -209,7 +209,11 @@ int ic_mem_parse(struct ic_ctx *cx, const struct ic_mem_table *t, const struct i
 		ic_rules_free(out);
 		return ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
 	}
-	return 0;
+	/* what libiptc cannot hold, the libiptc backend refuses */
+	rc = ic_legacy_entry_check(cx, out);
+	if (rc)
+		ic_rules_free(out);
+	return rc;
 }
 
 /* ---- rules ---- */

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "../backend.h"
+#include "../internal.h"
 #include "xt.h"
+#include "xt_family.h"
 
 static void parse_req(const struct ic_ctx *cx, const char *table, const char *chain,
 		      const char *const *spec, struct ic_parse_req *req)
@@ -54,6 +56,25 @@ int ic_rule_syntax_check(struct ic_ctx *cx, struct ic_op *op)
 		ic_err_restore(cx->err, &saved);
 		return 0;
 	}
+	/* iptables-legacy would crash on a rule libiptc cannot hold */
+	if (!rc && !strcmp(cx->mode, "legacy"))
+		rc = ic_legacy_entry_check(cx, &rs);
 	ic_rules_free(&rs);
 	return rc;
+}
+
+int ic_legacy_entry_check(struct ic_ctx *cx, const struct ic_rules *rs)
+{
+	const struct ic_xt_family *f =
+		ic_xt_family(cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	size_t size;
+
+	if (!f || !rs->n)
+		return 0;
+	/* every rule of @rs differs only in its addresses: one size */
+	size = ic_xt_entry_size(f, &rs->v[0]);
+	if (size <= IC_XT_ENTRY_MAX)
+		return 0;
+	return ic_param_error(cx, "rule too large: its entry takes %zu bytes, libiptc and the "
+			      "kernel's x_tables hold at most %u", size, IC_XT_ENTRY_MAX);
 }

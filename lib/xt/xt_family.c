@@ -136,3 +136,13 @@ void ic_xt_head_set_u16(void *head, size_t off, uint16_t v)
 {
 	memcpy((unsigned char *)head + off, &v, sizeof(v));
 }
+
+size_t ic_xt_entry_size(const struct ic_xt_family *f, const struct ic_rule *r)
+{
+	size_t size = f->head.size, i;
+
+	for (i = 0; i < r->nmatches; i++)
+		size += r->matches[i].blob->u.match_size;
+	return size + (r->target ? r->target->u.target_size
+				 : XT_ALIGN(sizeof(struct xt_standard_target)));
+}

@@ -64,4 +64,12 @@ void ic_xt_head_read(const struct ic_xt_family *f, const void *head, struct ic_r
 uint16_t ic_xt_head_u16(const void *head, size_t off) IC_HIDDEN;
 void ic_xt_head_set_u16(void *head, size_t off, uint16_t v) IC_HIDDEN;
 
+/* The largest entry x_tables can describe: libiptc and the kernel keep an entry's
+ * target_offset and next_offset in 16 bits (struct ipt_entry / ip6t_entry). */
+#define IC_XT_ENTRY_MAX 0xFFFFu
+
+/* Bytes of the legacy (x_tables) entry for @r: the head, every match blob, the target blob
+ * or the standard target. What iptables' generate_entry makes and libiptc takes. */
+size_t ic_xt_entry_size(const struct ic_xt_family *f, const struct ic_rule *r) IC_HIDDEN;
+
 #endif

@@ -51,6 +51,30 @@ void ic_xt_throw(int code, const char *fmt, ...)
 /* Inside fn: calloc that raises "<prog>: out of memory" instead of returning NULL. */
 void *ic_xt_alloc(size_t size) IC_HIDDEN;
 
+/* True inside fn of a run this thread holds, in the process that opened it: where the
+ * guards below may raise rather than let libxtables exit. Needs no lock. */
+bool ic_xt_trapped(void) IC_HIDDEN;
+/* Inside fn: raise IPTABLES_ENOMEM ("<prog>: out of memory"). */
+void ic_xt_raise_nomem(void) __attribute__((noreturn)) IC_HIDDEN;
+/* Inside fn: raise IPTABLES_EINVAL for an exit(@status) called by @who (an object's file
+ * name) instead of xtables_error. */
+void ic_xt_raise_exit(int status, const char *who) __attribute__((noreturn)) IC_HIDDEN;
+
+/* xt_guard.c: point the exit() imports of the object containing @addr (an extension, as it
+ * registers) at the guard; of libxtables and every extension already loaded (at init). */
+void ic_xt_guard_object(const void *addr) IC_HIDDEN;
+void ic_xt_guard_all(void) IC_HIDDEN;
+/* Around forwarding a registration (it may run inside dlopen): the guards let libxtables
+ * exit there as it always did rather than unwind the dynamic loader. */
+void ic_xt_register_begin(void) IC_HIDDEN;
+void ic_xt_register_end(void) IC_HIDDEN;
+
+#ifdef IC_TEST_HOOKS
+/* Test builds: when > 0, the Nth xtables_malloc/calloc/realloc/strdup from now inside a
+ * trapped run fails (counts down to 0 and stays there). */
+extern long ic_test_xt_alloc_fail_at IC_HIDDEN;
+#endif
+
 /* The getopt table of iptables' base options, and libxtables' globals pointing at it. */
 extern struct option ic_xt_base_opts[] IC_HIDDEN;
 extern struct xtables_globals ic_xt_globals IC_HIDDEN;

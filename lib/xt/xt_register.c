@@ -91,13 +91,17 @@ void xtables_register_target(struct xtables_target *me)
 
 	if (!fn)
 		return;
+	ic_xt_guard_object(me);		/* before any of its callbacks can run */
 	pthread_mutex_lock(&reg_mu);
 	now = family_current(me->family);
 	if (!record(me, now))
 		now = true;
 	pthread_mutex_unlock(&reg_mu);
-	if (now)
+	if (now) {
+		ic_xt_register_begin();
 		fn(me);
+		ic_xt_register_end();
+	}
 }
 
 void xtables_register_targets(struct xtables_target *me, unsigned int n)
@@ -120,7 +124,9 @@ void ic_xt_register_sync(void)
 		if (recs[i].forwarded || !family_current(recs[i].t->family))
 			continue;
 		recs[i].forwarded = true;
+		ic_xt_register_begin();	/* under reg_mu: nothing may unwind from here */
 		fn(recs[i].t);
+		ic_xt_register_end();
 	}
 	pthread_mutex_unlock(&reg_mu);
 }

@@ -32,6 +32,8 @@ struct ic_xt_active {
 	const struct ic_xt_family *f;
 	struct ic_err *err;
 	int code;			/* of the error raised */
+	bool armed;			/* jb may be jumped to (fn is running) */
+	pid_t pid;			/* the process the run belongs to (not a forked child) */
 };
 
 static pthread_mutex_t ic_xt_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -39,6 +41,8 @@ static pthread_once_t ic_xt_atfork_once = PTHREAD_ONCE_INIT;
 static bool ic_xt_inited;
 static int ic_xt_nfproto = -1;
 static struct ic_xt_active *ic_xt_cur;
+/* The run this thread holds, for the guards of xt_guard.c (read without the mutex). */
+static __thread struct ic_xt_active *ic_xt_mine;
 static char ic_xt_version_text[64];
 static char ic_xt_line_text[48];	/* "Error occurred at line: N\n" in a restore, or "" */
 static FILE *ic_xt_sink;		/* where stderr points during a run */
@@ -128,6 +132,27 @@ static __attribute__((noreturn)) void raise_code(int code)
 	longjmp(ic_xt_cur->jb, 1);
 }
 
+bool ic_xt_trapped(void)
+{
+	struct ic_xt_active *a = ic_xt_mine;
+
+	return a && a->armed && a->pid == getpid();
+}
+
+void ic_xt_raise_nomem(void)
+{
+	ic_err_nomem(ic_xt_cur->err, ic_xt_cur->f->prog);
+	raise_code(IPTABLES_ENOMEM);
+}
+
+void ic_xt_raise_exit(int status, const char *who)
+{
+	ic_err_set(ic_xt_cur->err, IPTABLES_EINVAL,
+		   "%s v%s: %s called exit(%d): the extension cannot handle this rule",
+		   ic_xt_globals.program_name, ic_xt_globals.program_version, who, status);
+	raise_code(IPTABLES_EINVAL);
+}
+
 void ic_xt_throw(int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -179,10 +204,10 @@ static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 }
 
 /*
- * libxtables' xtables_compatible_revision, minus its exit(), its stderr output and its
- * modprobe: asks x_tables whether it supports @rev of extension @name. The library never
- * runs a program it was not asked to (a handle on nf_tables must spawn nothing), so when
- * ip_tables is not loaded only revision 0 is taken, as iptables does when it cannot ask.
+ * libxtables' xtables_compatible_revision, minus its exit() and its modprobe, with its warning
+ * kept: asks x_tables whether it supports @rev of extension @name. The library never runs a
+ * program it was not asked to (a handle on nf_tables must spawn nothing), so when ip_tables
+ * is not loaded only revision 0 is taken, as iptables does when it cannot ask.
  */
 static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 {
@@ -199,6 +224,10 @@ static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 	max_rev = getsockopt(fd, afinfo->ipproto, opt, &r, &s);
 	close(fd);
 	if (max_rev < 0) {
+		/* as libxtables: a missing module is worth a warning before the error */
+		if (rev == 0 && (errno == ENOENT || errno == EPROTONOSUPPORT))
+			fprintf(stderr, "Warning: Extension %s revision 0 not supported, missing "
+				"kernel module?\n", name);
 		if (errno == ENOENT || errno == EPROTONOSUPPORT || errno == ENOPROTOOPT)
 			return rev == 0;
 		return 1;
@@ -208,8 +237,21 @@ static int ic_xt_compat_rev(const char *name, uint8_t rev, int opt)
 
 /* ---- lock, init, family ---- */
 
+/* What libxtables and extensions write to stderr during a run: kept (as much as fits) for
+ * the warnings iptables prints before its error ("Warning: Extension LED revision 0 not
+ * supported, missing kernel module?"), see ic_err_warn. */
+static char ic_xt_errtext[512];
+static size_t ic_xt_errlen;
+
 static ssize_t sink_write(void *cookie, const char *buf, size_t size)
 {
+	size_t n = size;
+
+	if (n > sizeof(ic_xt_errtext) - 1 - ic_xt_errlen)
+		n = sizeof(ic_xt_errtext) - 1 - ic_xt_errlen;
+	memcpy(ic_xt_errtext + ic_xt_errlen, buf, n);
+	ic_xt_errlen += n;
+	ic_xt_errtext[ic_xt_errlen] = '\0';
 	return size;
 }
 
@@ -272,6 +314,7 @@ static int switch_family(const struct ic_xt_family *f, struct ic_err *err)
 		xtables_init();
 		xtables_set_nfproto(f->nfproto);
 		xtables_set_params(&ic_xt_globals);	/* xt_params: restored after the run */
+		ic_xt_guard_all();
 		ic_xt_inited = true;
 	} else if (ic_xt_nfproto != f->nfproto) {
 		xtables_set_nfproto(f->nfproto);
@@ -334,16 +377,22 @@ static int run_trapped(struct ic_xt_active *a, const struct ic_xt_call *call)
 {
 	int rc;
 
-	if (setjmp(a->jb))
+	if (setjmp(a->jb)) {
+		a->armed = false;
 		return a->code;
+	}
+	a->armed = true;
 	rc = switch_family(a->f, a->err);
-	return rc ? rc : call->fn(call->arg);
+	if (!rc)
+		rc = call->fn(call->arg);
+	a->armed = false;
+	return rc;
 }
 
 int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 {
 	const struct ic_xt_family *f = ic_xt_family(call->nfproto);
-	struct ic_xt_active active = { .f = f, .err = err };
+	struct ic_xt_active active = { .f = f, .err = err, .pid = getpid() };
 	struct xtables_globals *saved_params;
 	FILE *sink, *saved_stderr;
 	struct capture cap;
@@ -363,18 +412,23 @@ int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 	fflush(stderr);
 	saved_stderr = stderr;
 	stderr = sink;
+	ic_xt_errlen = 0;
+	ic_xt_errtext[0] = '\0';
 	saved_params = xt_params;
 	lend_globals(f, call);
 	ic_xt_cur = &active;
+	ic_xt_mine = &active;
 
 	rc = run_trapped(&active, call);
 	if (call->cleanup)
 		call->cleanup(call->arg);
 
+	ic_xt_mine = NULL;
 	ic_xt_cur = NULL;
 	xt_params = saved_params;
 	fflush(stderr);
 	stderr = saved_stderr;
+	ic_err_warn(err, ic_xt_errtext);
 	if (call->out) {
 		text = capture_end(&cap);
 		if (!rc && !text)
