@@ -49,7 +49,9 @@ int ic_exec_rule_refusal(const struct ic_op *op, int code, const char *msg)
 {
 	const char *to;
 
-	if (code != IPTABLES_ENOTFOUND || !op->spec || !msg || !strstr(msg, "No such file"))
+	/* nft: ENOENT from the kernel; legacy restore: a bare "line N failed" */
+	if (!op->spec || !msg || (code != IPTABLES_EEXEC &&
+				  (code != IPTABLES_ENOTFOUND || !strstr(msg, "No such file"))))
 		return code;
 	to = jump_target(op->spec);
 	return to && ic_builtin_chain(op->table, to) ? IPTABLES_EINVAL : code;
