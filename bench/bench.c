@@ -7,6 +7,9 @@
  *   exec      our exec backend (iptables-legacy), one call at a time
  *   cli       a loop of the iptables-legacy binary (what go-iptables does)
  *   restore   iptables-legacy-restore --noflush with the same rules
+ * and, for restore text (issue 11), iptables_restore(--noflush) of N `-A` lines (then N `-D`
+ * lines) on the libiptc backend against iptables-legacy-restore, on the exec backend over
+ * iptables-nft against iptables-nft-restore, and on the native nf_tables backend;
  * all measured in one run, in a private network namespace. Slow methods are timed on a sample
  * of operations at chain size ~N (the chain is pre-filled by restore) and reported per op.
  * Usage: bench [-s SAMPLE] [N...]      (default N: 100 1000 10000)
@@ -104,12 +107,11 @@ static int cli(const char *cmd, int i)
 	return run(argv, NULL);
 }
 
-/* iptables-legacy-restore --noflush with CMD (-A/-D) for rules [from, to). */
-static void restore(const char *cmd, int from, int to)
+/* iptables-restore text with CMD (-A/-D) for rules [from, to) of BENCH; caller frees. */
+static char *restore_text(const char *cmd, int from, int to)
 {
 	size_t cap = 64 + (size_t)(to - from) * 80, len = 0;
 	char *buf = malloc(cap), src[32], port[8];
-	char *argv[] = { "iptables-legacy-restore", "--noflush", "-w", NULL };
 
 	if (!buf)
 		die("oom");
@@ -120,9 +122,26 @@ static void restore(const char *cmd, int from, int to)
 			       port);
 	}
 	sprintf(buf + len, "COMMIT\n");
-	if (run(argv, buf))
-		die("iptables-legacy-restore failed");
+	return buf;
+}
+
+/* BIN (an iptables-restore) --noflush with CMD (-A/-D) for rules [from, to). */
+static void restore_with(const char *bin, const char *cmd, int from, int to)
+{
+	char *buf = restore_text(cmd, from, to);
+	char *argv[] = { (char *)bin, "--noflush", "-w", NULL };
+
+	if (run(argv, buf)) {
+		fprintf(stderr, "bench: %s failed\n", bin);
+		exit(1);
+	}
 	free(buf);
+}
+
+/* iptables-legacy-restore --noflush with CMD (-A/-D) for rules [from, to). */
+static void restore(const char *cmd, int from, int to)
+{
+	restore_with("iptables-legacy-restore", cmd, from, to);
 }
 
 static void reset_chain(void)
@@ -296,6 +315,99 @@ static void bench_restore(int n)
 	cost[M_RESTORE][OP_DELETE] = (now() - t) / n;
 }
 
+/*
+ * Restore text (issue 11): N `-A BENCH` lines, then N `-D BENCH` lines, --noflush, through
+ * iptables_restore on a backend and through the matching iptables-restore binary; per rule.
+ */
+enum { R_LIBIPTC, R_LEGACY_BIN, R_EXEC_NFT, R_NFT_BIN, R_NFT, N_RMETHODS };
+static const char *const rmethod_name[N_RMETHODS] = {
+	"iptables_restore libiptc", "iptables-legacy-restore",
+	"iptables_restore exec-nft", "iptables-nft-restore", "iptables_restore nft" };
+static double rcost[N_RMETHODS][2];	/* [add, delete] per rule; < 0: not measured */
+
+static void nft_reset_chain(void)
+{
+	char *fl[] = { "iptables-nft", "-F", "BENCH", NULL };
+	char *nc[] = { "iptables-nft", "-N", "BENCH", NULL };
+
+	if (run(fl, NULL))
+		run(nc, NULL);
+}
+
+/* iptables_restore of the add text, then of the delete text; 0 or -1 (reported). */
+static int lib_restore(iptables *h, const char *name, int n, double out[2])
+{
+	char *add = restore_text("-A", 0, n), *del = restore_text("-D", 0, n);
+	double t;
+	int rc;
+
+	t = now();
+	rc = iptables_restore(h, add, IPTABLES_RESTORE_NOFLUSH);
+	out[0] = (now() - t) / n;
+	if (!rc) {
+		t = now();
+		rc = iptables_restore(h, del, IPTABLES_RESTORE_NOFLUSH);
+		out[1] = (now() - t) / n;
+	}
+	if (rc) {
+		fprintf(stderr, "bench: %s: iptables_restore: %s\n", name, iptables_errmsg(h));
+		out[0] = out[1] = -1;
+	}
+	free(add);
+	free(del);
+	return rc ? -1 : 0;
+}
+
+static void bin_restore(const char *bin, int n, double out[2])
+{
+	double t = now();
+
+	restore_with(bin, "-A", 0, n);
+	out[0] = (now() - t) / n;
+	t = now();
+	restore_with(bin, "-D", 0, n);
+	out[1] = (now() - t) / n;
+}
+
+static void bench_restore_text(iptables *lib, iptables *exnft, iptables *nft, int n)
+{
+	for (int m = 0; m < N_RMETHODS; m++)
+		rcost[m][0] = rcost[m][1] = -1;
+	reset_chain();
+	lib_restore(lib, "libiptc", n, rcost[R_LIBIPTC]);
+	reset_chain();
+	bin_restore("iptables-legacy-restore", n, rcost[R_LEGACY_BIN]);
+	nft_reset_chain();
+	if (exnft)
+		lib_restore(exnft, "exec-nft", n, rcost[R_EXEC_NFT]);
+	nft_reset_chain();
+	bin_restore("iptables-nft-restore", n, rcost[R_NFT_BIN]);
+	nft_reset_chain();
+	if (nft)
+		lib_restore(nft, "nft", n, rcost[R_NFT]);
+}
+
+static void report_restore(int n)
+{
+	printf("\nN = %d rules, restore text (--noflush): per rule, and speed-up vs the same "
+	       "variant's iptables-restore\n", n);
+	printf("%-28s %14s %8s %14s %8s\n", "method", "add", "vs bin", "delete", "vs bin");
+	for (int m = 0; m < N_RMETHODS; m++) {
+		int ref = m <= R_LEGACY_BIN ? R_LEGACY_BIN : R_NFT_BIN;
+
+		printf("%-28s", rmethod_name[m]);
+		for (int o = 0; o < 2; o++) {
+			if (rcost[m][o] < 0)
+				printf(" %14s %8s", "-", "");
+			else
+				printf(" %11.1f us %7.2fx", rcost[m][o] * 1e6,
+				       rcost[ref][o] / rcost[m][o]);
+		}
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
 static void report(int n)
 {
 	printf("\nN = %d rules (one-at-a-time methods timed on %d ops at chain size ~N)\n", n,
@@ -321,7 +433,7 @@ static void report(int n)
 int main(int argc, char **argv)
 {
 	int sizes[16], nsizes = 0;
-	iptables *lib, *txn, *ex;
+	iptables *lib, *txn, *ex, *exnft, *nft;
 	char lock[] = "/tmp/iptc-bench-lock.XXXXXX";
 	int fd;
 
@@ -348,6 +460,17 @@ int main(int argc, char **argv)
 	lib = open_backend(IPTABLES_BACKEND_LIBIPTC);
 	txn = open_backend(IPTABLES_BACKEND_LIBIPTC);
 	ex = open_backend(IPTABLES_BACKEND_EXEC);
+	/* restore text on the nf_tables variant: exec over iptables-nft, the native backend */
+	{
+		struct iptables_options o = { .backend = IPTABLES_BACKEND_EXEC,
+					      .path = "iptables-nft" };
+
+		if (iptables_new(&exnft, &o))
+			exnft = NULL;
+		o = (struct iptables_options){ .backend = IPTABLES_BACKEND_NFT };
+		if (iptables_new(&nft, &o))
+			nft = NULL;
+	}
 	printf("libiptables-c benchmark: per-op cost, and speed-up vs a loop of the iptables-legacy CLI\n");
 	for (int s = 0; s < nsizes; s++) {
 		int n = sizes[s];
@@ -359,7 +482,11 @@ int main(int argc, char **argv)
 		bench_cli(n);
 		bench_restore(n);
 		report(n);
+		bench_restore_text(txn, exnft, nft, n);
+		report_restore(n);
 	}
+	iptables_free(exnft);
+	iptables_free(nft);
 	iptables_free(lib);
 	iptables_free(txn);
 	iptables_free(ex);
