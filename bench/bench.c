@@ -8,6 +8,7 @@
  *   exec            our exec backend (iptables-legacy / iptables-nft), one call at a time
  *   cli-loop        a loop of the variant's iptables binary (what go-iptables does)
  *   restore         the variant's iptables-restore --noflush with the same rules
+ *   iptables_restore the same text through iptables_restore(NOFLUSH) on the in-process backend
  *   kernel-read     legacy only: libiptc reading the table from the kernel (IPT_SO_GET_ENTRIES),
  *                   the floor under every libiptc call
  * all measured in one run, in a private network namespace. Slow methods are timed on a sample
@@ -31,7 +32,7 @@
 extern char **environ;
 
 enum { OP_APPEND, OP_EXISTS, OP_LIST, OP_DELETE, N_OPS };
-enum { M_INPROC, M_TUNED, M_TXN, M_EXEC, M_CLI, M_RESTORE, M_KREAD, N_METHODS };
+enum { M_INPROC, M_TUNED, M_TXN, M_EXEC, M_CLI, M_RESTORE, M_LIBRESTORE, M_KREAD, N_METHODS };
 static const char *const op_name[N_OPS] = { "append", "exists", "list", "delete" };
 
 /* One variant of iptables: its binaries and our backends for it. */
@@ -45,9 +46,9 @@ struct variant {
 static const struct variant variants[] = {
 	{ "legacy", "iptables-legacy", "iptables-legacy-restore", IPTABLES_BACKEND_LIBIPTC,
 	  { "libiptc", "libiptc+mallopt", "libiptc-txn", "exec", "cli-loop", "restore",
-	    "kernel-read" } },
+	    "iptables_restore", "kernel-read" } },
 	{ "nf_tables", "iptables-nft", "iptables-nft-restore", IPTABLES_BACKEND_NFT,
-	  { "nft", NULL, "nft-txn", "exec", "cli-loop", "restore", NULL } },
+	  { "nft", NULL, "nft-txn", "exec", "cli-loop", "restore", "iptables_restore", NULL } },
 };
 static const struct variant *V;
 /* per-op seconds; < 0 means not applicable */
@@ -123,12 +124,11 @@ static int cli(const char *cmd, int i)
 	return run(argv, NULL);
 }
 
-/* The variant's iptables-restore --noflush with CMD (-A/-D) for rules [from, to). */
-static void restore(const char *cmd, int from, int to)
+/* iptables-restore text with CMD (-A/-D) for rules [from, to) of BENCH; caller frees. */
+static char *restore_text(const char *cmd, int from, int to)
 {
 	size_t cap = 64 + (size_t)(to - from) * 80, len = 0;
 	char *buf = malloc(cap), src[32], port[8];
-	char *argv[] = { (char *)V->restore, "--noflush", "-w", NULL };
 
 	if (!buf)
 		die("oom");
@@ -139,6 +139,15 @@ static void restore(const char *cmd, int from, int to)
 			       port);
 	}
 	sprintf(buf + len, "COMMIT\n");
+	return buf;
+}
+
+/* The variant's iptables-restore --noflush with CMD (-A/-D) for rules [from, to). */
+static void restore(const char *cmd, int from, int to)
+{
+	char *buf = restore_text(cmd, from, to);
+	char *argv[] = { (char *)V->restore, "--noflush", "-w", NULL };
+
 	if (run(argv, buf))
 		die("iptables-restore failed");
 	free(buf);
@@ -315,6 +324,24 @@ static void bench_restore(int n)
 	cost[M_RESTORE][OP_DELETE] = (now() - t) / n;
 }
 
+/* The same text as bench_restore, through iptables_restore on the in-process backend. */
+static void bench_lib_restore(iptables *h, int n)
+{
+	char *add = restore_text("-A", 0, n), *del = restore_text("-D", 0, n);
+	double t;
+
+	reset_chain();
+	t = now();
+	check(h, iptables_restore(h, add, IPTABLES_RESTORE_NOFLUSH), "iptables_restore -A");
+	cost[M_LIBRESTORE][OP_APPEND] = (now() - t) / n;
+	cost[M_LIBRESTORE][OP_EXISTS] = cost[M_LIBRESTORE][OP_LIST] = -1;
+	t = now();
+	check(h, iptables_restore(h, del, IPTABLES_RESTORE_NOFLUSH), "iptables_restore -D");
+	cost[M_LIBRESTORE][OP_DELETE] = (now() - t) / n;
+	free(add);
+	free(del);
+}
+
 /* What every libiptc call pays first: reading the whole table from the kernel. */
 static void bench_kernel_read(int n)
 {
@@ -383,6 +410,7 @@ static void bench_variant(const struct variant *v, const int *sizes, int nsizes)
 		bench_api(M_EXEC, ex, n);
 		bench_cli(n);
 		bench_restore(n);
+		bench_lib_restore(txn, n);
 		if (v->method[M_KREAD])
 			bench_kernel_read(n);
 		report(n);

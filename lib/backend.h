@@ -124,5 +124,9 @@ int ic_check_table(struct ic_ctx *cx, const char *table) IC_HIDDEN;
 int ic_check_chain(struct ic_ctx *cx, const char *chain) IC_HIDDEN;
 int ic_check_spec(struct ic_ctx *cx, const char *const *spec) IC_HIDDEN;
 int ic_check_word(struct ic_ctx *cx, const char *word) IC_HIDDEN;
+/* @chain is a built-in chain of @table (filter INPUT, nat POSTROUTING, ...). */
+bool ic_builtin_chain(const char *table, const char *chain) IC_HIDDEN;
+/* ACCEPT, DROP, RETURN, QUEUE: the names libiptc treats as standard verdicts. */
+bool ic_verdict_name(const char *name) IC_HIDDEN;
 
 #endif

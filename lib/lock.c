@@ -138,9 +138,15 @@ int ic_lock_acquire(struct ic_err *err, const char *path, int timeout_s)
 	int fd, rc, saved;
 
 	fd = open(path, O_CREAT | O_CLOEXEC | O_RDONLY, 0600);
-	if (fd < 0)
-		return ic_err_set(err, IPTABLES_ESYS, "Fatal: can't open lock file %s: %s", path,
-				  strerror(errno));
+	if (fd < 0) {
+		/* iptables-legacy's words; the code as the exec backend reads them: not allowed
+		 * is EPERM (as every backend says to a non-root caller), else the lock was not
+		 * obtained (README, "one code per case") */
+		saved = errno;
+		return ic_err_set(err, saved == EACCES || saved == EPERM ? IPTABLES_EPERM
+					: IPTABLES_ELOCK,
+				  "Fatal: can't open lock file %s: %s", path, strerror(saved));
+	}
 	/* registered before it locks, so that no fork in between leaves the child a copy */
 	if (held_add(fd)) {
 		close(fd);

@@ -33,26 +33,6 @@ struct plan {
 	int commit_line;		/* the last COMMIT seen */
 };
 
-static const char *const builtin_chains[][6] = {
-	{ "filter", "INPUT", "FORWARD", "OUTPUT" },
-	{ "nat", "PREROUTING", "INPUT", "OUTPUT", "POSTROUTING" },
-	{ "mangle", "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" },
-	{ "raw", "PREROUTING", "OUTPUT" },
-	{ "security", "INPUT", "FORWARD", "OUTPUT" },
-};
-
-static bool is_builtin(const char *table, const char *chain)
-{
-	for (size_t i = 0; i < sizeof(builtin_chains) / sizeof(builtin_chains[0]); i++) {
-		if (strcmp(builtin_chains[i][0], table))
-			continue;
-		for (size_t k = 1; k < 6 && builtin_chains[i][k]; k++)
-			if (!strcmp(builtin_chains[i][k], chain))
-				return true;
-	}
-	return false;
-}
-
 static struct ic_ctx *ctx(struct plan *p)
 {
 	return &p->h->cx;
@@ -107,7 +87,7 @@ static bool all_digits(const char *s)
 
 static int chain_line(struct plan *p, const char *table, const struct ic_rline *l)
 {
-	bool builtin = is_builtin(table, l->name);
+	bool builtin = ic_builtin_chain(table, l->name);
 	uint64_t pc = 0, bc = 0;
 	int rc = 0;
 

@@ -33,6 +33,32 @@ int ic_param_error(struct ic_ctx *cx, const char *fmt, ...)
 	return rc;
 }
 
+static const char *const builtin_chains[][6] = {
+	{ "filter", "INPUT", "FORWARD", "OUTPUT" },
+	{ "nat", "PREROUTING", "INPUT", "OUTPUT", "POSTROUTING" },
+	{ "mangle", "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING" },
+	{ "raw", "PREROUTING", "OUTPUT" },
+	{ "security", "INPUT", "FORWARD", "OUTPUT" },
+};
+
+bool ic_builtin_chain(const char *table, const char *chain)
+{
+	for (size_t i = 0; i < sizeof(builtin_chains) / sizeof(builtin_chains[0]); i++) {
+		if (strcmp(builtin_chains[i][0], table))
+			continue;
+		for (size_t k = 1; k < 6 && builtin_chains[i][k]; k++)
+			if (!strcmp(builtin_chains[i][k], chain))
+				return true;
+	}
+	return false;
+}
+
+bool ic_verdict_name(const char *name)
+{
+	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "RETURN") ||
+	       !strcmp(name, "QUEUE");
+}
+
 int ic_check_word(struct ic_ctx *cx, const char *word)
 {
 	if (!word)

@@ -656,10 +656,12 @@ static void run_bad(int fam)
 	enum iptables_proto p = fam == 6 ? IPTABLES_IPV6 : IPTABLES_IPV4;
 	const struct tcfg *lc = find_cfg(IPTABLES_BACKEND_LIBIPTC, p, NULL);
 	const struct tcfg *ec = find_cfg(IPTABLES_BACKEND_EXEC, p, lc->cli);
-	const struct tcfg *cfgs[2] = { lc, ec };
+	const struct tcfg mc = { fam == 6 ? "memory-v6" : "memory-v4", IPTABLES_BACKEND_MEMORY, p,
+				 NULL, NULL };
+	const struct tcfg *cfgs[3] = { lc, ec, &mc };
 	struct report r = { 0 };
 	struct corpus cp;
-	iptables *hs[2];
+	iptables *hs[3];
 	size_t i, t, k;
 
 	corpus_load(&cp, fam == 6 ? "badspecs-v6.txt" : "badspecs-v4.txt", NULL);
@@ -668,10 +670,11 @@ static void run_bad(int fam)
 		make_user_chains(lc, tables[t]);
 	hs[0] = open_cfg(lc);
 	hs[1] = open_cfg(ec);
+	hs[2] = open_cfg(&mc);
 	for (i = 0; i < cp.n; i++) {
 		struct spec *s = &cp.v[i];
 		char *err, *after;
-		int st, rc;
+		int st, rc, rcs[3];
 
 		free(tcli(lc, &st, &err, "-t %s -A %s %s", s->table, s->chain, s->shell));
 		if (st == 0) {
@@ -681,9 +684,10 @@ static void run_bad(int fam)
 			free(err);
 			continue;
 		}
-		for (k = 0; k < 2; k++) {
-			rc = iptables_append(hs[k], s->table, s->chain,
-					     (const char *const *)s->words);
+		/* one code per case: every backend refuses with the same code (README) */
+		for (k = 0; k < 3; k++) {
+			rc = rcs[k] = iptables_append(hs[k], s->table, s->chain,
+						      (const char *const *)s->words);
 			if (rc >= 0 || (st == 2 && rc != IPTABLES_EINVAL))
 				rep(&r, "[%s] `%s`: append = %d (%s), CLI exit %d", cfgs[k]->name,
 				    s->line, rc, iptables_strerror(rc), st);
@@ -691,6 +695,11 @@ static void run_bad(int fam)
 				rep(&r, "[%s] `%s`\n    want: %s\n    got:  %s", cfgs[k]->name,
 				    s->line, err, iptables_errmsg(hs[k]));
 		}
+		for (k = 1; k < 3; k++)
+			if (rcs[k] != rcs[0])
+				rep(&r, "[codes] `%s`: %s = %d (%s), %s = %d (%s)", s->line,
+				    cfgs[0]->name, rcs[0], iptables_strerror(rcs[0]), cfgs[k]->name,
+				    rcs[k], iptables_strerror(rcs[k]));
 		free(err);
 		after = tcli(lc, NULL, NULL, "-t %s -S %s", s->table, s->chain);
 		if (count_rules(after)) {
@@ -701,6 +710,7 @@ static void run_bad(int fam)
 	}
 	iptables_free(hs[0]);
 	iptables_free(hs[1]);
+	iptables_free(hs[2]);
 	corpus_free(&cp);
 	ck_assert_msg(r.nfail == 0, "IPv%d bad specs: %d failure(s):\n%s", fam, r.nfail,
 		      r.buf ? r.buf : "");

@@ -55,6 +55,15 @@ int ic_exec_list_chains(struct ic_ctx *cx, const char *table, struct ic_strv *ou
 
 /* exec_apply.c */
 int ic_exec_apply(struct ic_ctx *cx, const struct ic_op *op) IC_HIDDEN;
+/* The refusals the README's "one code per case" table decides before any binary runs
+ * (iptables-nft 1.8.9 would carry them out): -X of a built-in chain, -E to a verdict name.
+ * 0 or the recorded error. */
+int ic_exec_precheck(struct ic_ctx *cx, const struct ic_op *op) IC_HIDDEN;
+/* 0 when @table exists, else the binary's own failure of `-t TABLE -S` (recorded). */
+int ic_exec_table_check(struct ic_ctx *cx, const char *table) IC_HIDDEN;
+/* The code of a kernel refusal of rule op @op, as the table decides it: iptables-nft's
+ * ENOENT for a jump to a built-in chain is EINVAL, as on legacy tables. */
+int ic_exec_rule_refusal(const struct ic_op *op, int code, const char *msg) IC_HIDDEN;
 /* 1 if the rule exists (-C), 0 if not or the chain is absent, < 0 on failure. */
 int ic_exec_rule_exists(struct ic_ctx *cx, const char *table, const char *chain,
 			 const char *const *spec) IC_HIDDEN;

@@ -33,6 +33,61 @@ static int refine(struct ic_ctx *cx, const struct ic_op *op, int code, const cha
 	}
 }
 
+/* The word after the rulespec's last -j/--jump/-g/--goto, or NULL. */
+static const char *jump_target(const char *const *spec)
+{
+	const char *to = NULL;
+
+	for (size_t i = 0; spec && spec[i]; i++)
+		if (spec[i + 1] && (!strcmp(spec[i], "-j") || !strcmp(spec[i], "--jump") ||
+				    !strcmp(spec[i], "-g") || !strcmp(spec[i], "--goto")))
+			to = spec[++i];
+	return to;
+}
+
+int ic_exec_rule_refusal(const struct ic_op *op, int code, const char *msg)
+{
+	const char *to;
+
+	/* nft: ENOENT from the kernel; legacy restore: a bare "line N failed" */
+	if (!op->spec || !msg || (code != IPTABLES_EEXEC &&
+				  (code != IPTABLES_ENOTFOUND || !strstr(msg, "No such file"))))
+		return code;
+	to = jump_target(op->spec);
+	return to && ic_builtin_chain(op->table, to) ? IPTABLES_EINVAL : code;
+}
+
+int ic_exec_precheck(struct ic_ctx *cx, const struct ic_op *op)
+{
+	switch (op->code) {
+	case IC_OP_DELETE_CHAIN:
+	case IC_OP_CLEAR_AND_DELETE_CHAIN:
+		/* iptables-legacy's words; iptables-nft 1.8.9 deletes an empty base chain */
+		if (ic_builtin_chain(op->table, op->chain))
+			return ic_error(cx, IPTABLES_EINVAL,
+					"%s: Invalid argument. Run `dmesg' for more information.",
+					ic_prog(cx));
+		return 0;
+	case IC_OP_RENAME_CHAIN:
+		/* libiptc's answer (and iptables-nft's for an existing name); iptables-nft 1.8.9
+		 * creates a chain called ACCEPT */
+		if (ic_verdict_name(op->arg))
+			return ic_error(cx, IPTABLES_EEXIST, "%s: File exists.", ic_prog(cx));
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int ic_exec_table_check(struct ic_ctx *cx, const char *table)
+{
+	struct ic_strv lines = { 0 };
+	int rc = ic_exec_list_chains(cx, table, &lines);
+
+	ic_strv_clear(&lines);
+	return rc;
+}
+
 /* Runs `-t table args... [spec]` for op; failures are classified (and refined) and recorded. */
 static int run(struct ic_ctx *cx, const struct ic_op *op, const char *const *args,
 	       bool with_spec)
@@ -54,6 +109,8 @@ static int run(struct ic_ctx *cx, const struct ic_op *op, const char *const *arg
 		return ic_error(cx, IPTABLES_ENOMEM, "out of memory");
 	}
 	code = refine(cx, op, ic_exec_classify(msg, res.status), msg);
+	if (with_spec)
+		code = ic_exec_rule_refusal(op, code, msg);
 	free(msg);
 	rc = ic_exec_fail_as(cx, &res, code);
 	ic_spawn_res_free(&res);
@@ -143,7 +200,10 @@ static int clear_and_delete(struct ic_ctx *cx, const struct ic_op *op)
 {
 	int rc = ic_exec_chain_exists(cx, op->table, op->chain);
 
-	if (rc <= 0)
+	/* an absent chain is fine, an absent table is not (as on libiptc) */
+	if (rc == 0)
+		return ic_exec_table_check(cx, op->table);
+	if (rc < 0)
 		return rc;
 	rc = chain_cmd(cx, op, "-F", NULL);
 	if (!rc)
@@ -182,6 +242,10 @@ static int zero(struct ic_ctx *cx, const struct ic_op *op)
 
 int ic_exec_apply(struct ic_ctx *cx, const struct ic_op *op)
 {
+	int rc = ic_exec_precheck(cx, op);
+
+	if (rc)
+		return rc;
 	switch (op->code) {
 	case IC_OP_APPEND:
 		return rule_cmd(cx, op, "-A", false);

@@ -43,6 +43,9 @@ static const struct err_rule err_rules[] = {
 	/* iptables-nft 1.8.9 says this for -S / -L of a chain that does not exist */
 	{ "chain `", "' is incompatible, use 'nft' tool", ANY_STATUS, IPTABLES_ENOTFOUND },
 	{ "Bad built-in chain name", NULL, ANY_STATUS, IPTABLES_EINVAL },
+	/* -P INPUT FOO: "iptables: Bad policy name. Run `dmesg'...", restore "line N failed:
+	 * Bad policy name." (nft); as the libiptc backend says */
+	{ "Bad policy name", NULL, ANY_STATUS, IPTABLES_EINVAL },
 	{ "Cannot allocate memory", NULL, ANY_STATUS, IPTABLES_ENOMEM },
 	{ "Memory allocation problem", NULL, ANY_STATUS, IPTABLES_ENOMEM },
 	/* the kernel refused the table: legacy "iptables: Invalid argument. Run `dmesg'...",

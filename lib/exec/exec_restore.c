@@ -227,6 +227,14 @@ static int policy_line(struct commit *c, size_t i)
 	return 0;
 }
 
+static bool table_missing(struct commit *c, const char *table)
+{
+	for (size_t i = 0; i < c->m.nt; i++)
+		if (!strcmp(c->m.t[i].name, table))
+			return c->m.t[i].missing;
+	return false;
+}
+
 /* Decides whether op @i emits, and what. */
 static int plan_op(struct commit *c, size_t i)
 {
@@ -270,6 +278,8 @@ static int plan_op(struct commit *c, size_t i)
 		return line(c, i, "-E", op->chain, op->arg, false);
 	case IC_OP_CLEAR_AND_DELETE_CHAIN:
 		ex = chain_exists(c, i);
+		if (ex == 0 && table_missing(c, op->table))
+			return ic_exec_table_check(c->cx, op->table);
 		if (ex <= 0)
 			return ex;
 		ex = line(c, i, "-F", op->chain, NULL, false);
@@ -314,6 +324,8 @@ static int plan(struct commit *c)
 
 	for (i = 0; !rc && i < c->n; i++) {
 		rc = check_words(c, &c->ops[i]);
+		if (!rc)
+			rc = ic_exec_precheck(c->cx, &c->ops[i]);
 		if (!rc)
 			rc = plan_op(c, i);
 		if (!rc)
@@ -371,6 +383,12 @@ static int restore_fail(struct commit *c, const struct ic_script *x, const struc
 		    (code == IPTABLES_EINVAL && strstr(msg, "Bad built-in chain name"));
 	if (k != (size_t)-1 && (bare || ambiguous))
 		code = ic_exec_restore_diag(c->cx, c->ops, k, c->emitted, code);
+	/* legacy names no errno, but warns of a missing kernel module before "line N failed":
+	 * the kernel's ENOENT, as the op alone gets it */
+	if (bare && code == IPTABLES_EEXEC && strstr(msg, "missing kernel module?"))
+		code = IPTABLES_ENOTFOUND;
+	if (k != (size_t)-1)
+		code = ic_exec_rule_refusal(&c->ops[k], code, msg);
 	free(msg);
 	code = ic_exec_fail_as(c->cx, res, code);
 	if (k != (size_t)-1)

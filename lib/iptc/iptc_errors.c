@@ -55,8 +55,10 @@ int ic_iptc_errno_code(enum ic_iptc_fn fn, int err)
 {
 	switch (err) {
 	case ENOENT:
-		/* the kernel does not know a match/target/module named in the rule */
-		return fn == IC_IPTC_FN_COMMIT ? IPTABLES_EINVAL : IPTABLES_ENOTFOUND;
+		/* also at commit: the kernel does not know a match/target named in the rule
+		 * (module missing) or the object it names (nfacct, set...); every backend
+		 * says ENOTFOUND for that (README, "one code per case") */
+		return IPTABLES_ENOTFOUND;
 	case EEXIST:
 		return IPTABLES_EEXIST;
 	case ENOTEMPTY:

@@ -173,6 +173,12 @@ static int chk_tcp_or_udp(const struct chk *k)
 	return proto_of(k) == IPPROTO_TCP || proto_of(k) == IPPROTO_UDP ? 0 : EINVAL;
 }
 
+static int chk_no_object(const struct chk *k)
+{
+	(void)k;
+	return ENOENT;
+}
+
 static int chk_synproxy(const struct chk *k)
 {
 	return proto_of(k) == IPPROTO_TCP ? 0 : EINVAL;
@@ -241,6 +247,9 @@ static const struct xt_limits limits[] = {
 	{ "policy", false, 0, ANY, NULL, 0, 0, chk_policy },
 	{ "addrtype", false, 0, 1, NULL, 0, 0, chk_addrtype },
 	{ "devgroup", false, 0, ANY, NULL, 0, 0, chk_devgroup },
+	/* xt_nfacct looks its object up by name: a memory ruleset has none (as a fresh
+	 * namespace has none), so the kernel's ENOENT, as libiptc reports it */
+	{ "nfacct", false, 0, ANY, NULL, 0, 0, chk_no_object },
 };
 
 static const struct xt_limits *limits_of(const char *name, uint8_t revision, bool target,
