@@ -48,13 +48,12 @@ static int nft_commit(struct ic_ctx *cx, const struct ic_oplog *log)
 }
 
 /* As the other backends check an op when it is logged: the words parse, -N's name, -R's
- * single address. Jumps are resolved at commit. */
+ * single address. Jumps are resolved at commit, where the parse kept here is used. */
 static int nft_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *arena)
 {
 	struct ic_rules rs;
 	int rc;
 
-	(void)arena;
 	if (op->code == IC_OP_NEW_CHAIN) {
 		rc = ic_xt_is_target(family_of(cx), cx->mode, op->chain, cx->err);
 		if (rc > 0)
@@ -68,6 +67,9 @@ static int nft_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *ar
 		return rc;
 	if (op->code == IC_OP_REPLACE && rs.n != 1)
 		rc = ic_param_error(cx, "Replacement rule does not specify a unique address");
+	/* the parse does not depend on the table (jumps are checked at commit): keep it */
+	else if (!(op->parsed = (void *)ic_rules_pack(arena, &rs)))
+		rc = nomem(cx);
 	ic_rules_free(&rs);
 	return rc;
 }

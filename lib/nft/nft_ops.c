@@ -464,52 +464,56 @@ static int jump_target_exists(struct work *w, const struct ic_nft_table *t,
 
 static int rule_op(struct work *w, struct ic_nft_table *t, const struct ic_op *op)
 {
-	struct ic_rules rs;
-	int rc;
+	struct ic_rules parsed = { 0 };
+	const struct ic_rules *rs = op->parsed;	/* a logged op's, kept at validate */
+	int rc = 0;
 
-	rc = ic_nft_parse(w->cx, t, op, &rs);
+	if (!rs) {
+		rc = ic_nft_parse(w->cx, t, op, &parsed);
+		rs = &parsed;
+	}
 	if (!rc)
-		rc = jump_target_exists(w, t, &rs.v[0]);
+		rc = jump_target_exists(w, t, &rs->v[0]);
 	if (rc) {
-		ic_rules_free(&rs);
+		ic_rules_free(&parsed);
 		return rc;
 	}
 	switch (op->code) {
 	case IC_OP_APPEND:
-		rc = rules_insert(w, t, op, 0, &rs);
+		rc = rules_insert(w, t, op, 0, rs);
 		break;
 	case IC_OP_APPEND_UNIQUE:
-		rc = rules_present(w, t, op->chain, &rs);
+		rc = rules_present(w, t, op->chain, rs);
 		if (rc == 0)
-			rc = rules_insert(w, t, op, 0, &rs);
+			rc = rules_insert(w, t, op, 0, rs);
 		break;
 	case IC_OP_INSERT:
-		rc = rules_insert(w, t, op, op->pos, &rs);
+		rc = rules_insert(w, t, op, op->pos, rs);
 		break;
 	case IC_OP_INSERT_UNIQUE:
-		rc = rules_present(w, t, op->chain, &rs);
+		rc = rules_present(w, t, op->chain, rs);
 		if (rc == 0)
-			rc = rules_insert(w, t, op, op->pos, &rs);
+			rc = rules_insert(w, t, op, op->pos, rs);
 		break;
 	case IC_OP_REPLACE:
-		rc = rules_replace(w, t, op, &rs);
+		rc = rules_replace(w, t, op, rs);
 		break;
 	case IC_OP_DELETE:
-		rc = rules_delete(w, t, op->chain, &rs);
+		rc = rules_delete(w, t, op->chain, rs);
 		break;
 	case IC_OP_DELETE_IF_EXISTS:
-		rc = rules_present(w, t, op->chain, &rs);
+		rc = rules_present(w, t, op->chain, rs);
 		if (rc == 1)
-			rc = rules_delete(w, t, op->chain, &rs);
+			rc = rules_delete(w, t, op->chain, rs);
 		break;
 	case IC_OP_CHECK:
-		rc = rules_present(w, t, op->chain, &rs);
+		rc = rules_present(w, t, op->chain, rs);
 		break;
 	default:
 		rc = ic_error(w->cx, IPTABLES_EINVAL, "unknown operation %d", (int)op->code);
 		break;
 	}
-	ic_rules_free(&rs);
+	ic_rules_free(&parsed);
 	if (rc > 0 && op->code != IC_OP_CHECK)
 		rc = 0;
 	return rc;

@@ -5,6 +5,7 @@
 
 #include "iptables-c.h"
 #include "xt_rule.h"
+#include "../arena.h"
 
 void ic_rule_free(struct ic_rule *r)
 {
@@ -71,4 +72,37 @@ int ic_rule_copy(struct ic_rule *dst, const struct ic_rule *src)
 nomem:
 	ic_rule_free(dst);
 	return IPTABLES_ENOMEM;
+}
+
+static void *arena_dup(struct ic_arena *a, const void *p, size_t size)
+{
+	void *c = ic_arena_alloc(a, size);
+
+	if (c)
+		memcpy(c, p, size);
+	return c;
+}
+
+const struct ic_rules *ic_rules_pack(struct ic_arena *a, const struct ic_rules *src)
+{
+	struct ic_rules *rs = ic_arena_alloc(a, sizeof(*rs));
+	struct ic_rule *r;
+
+	if (!rs || !(rs->v = ic_arena_alloc(a, src->n * sizeof(*rs->v) + 1)))
+		return NULL;
+	rs->n = src->n;
+	for (size_t i = 0; i < src->n; i++) {
+		r = &rs->v[i];
+		*r = src->v[i];
+		if (r->target && !(r->target = arena_dup(a, r->target, r->target->u.target_size)))
+			return NULL;
+		if (r->nmatches && !(r->matches = arena_dup(a, r->matches,
+							    r->nmatches * sizeof(*r->matches))))
+			return NULL;
+		for (size_t k = 0; k < r->nmatches; k++)
+			if (!(r->matches[k].blob = arena_dup(a, r->matches[k].blob,
+							     r->matches[k].blob->u.match_size)))
+				return NULL;
+	}
+	return rs;
 }

@@ -78,4 +78,10 @@ void ic_rules_free(struct ic_rules *rs) IC_HIDDEN;
 /* Deep copy; ENOMEM -> IPTABLES_ENOMEM and @dst empty. */
 int ic_rule_copy(struct ic_rule *dst, const struct ic_rule *src) IC_HIDDEN;
 
+/* A deep copy living in @arena (never freed alone): a parse kept with a transaction's logged
+ * op, so commit does not parse the words again. NULL on ENOMEM. */
+struct ic_arena;
+const struct ic_rules *ic_rules_pack(struct ic_arena *arena, const struct ic_rules *src)
+	IC_HIDDEN;
+
 #endif

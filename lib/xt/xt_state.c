@@ -33,7 +33,8 @@ struct ic_xt_active {
 	struct ic_err *err;
 	int code;			/* of the error raised */
 	bool armed;			/* jb may be jumped to (fn is running) */
-	pid_t pid;			/* the process the run belongs to (not a forked child) */
+	unsigned long forks;		/* ic_xt_forks when it began: a forked child's copy of a
+					 * run is not a run (cheaper than getpid() per allocation) */
 };
 
 static pthread_mutex_t ic_xt_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -41,6 +42,8 @@ static pthread_once_t ic_xt_atfork_once = PTHREAD_ONCE_INIT;
 static bool ic_xt_inited;
 static int ic_xt_nfproto = -1;
 static struct ic_xt_active *ic_xt_cur;
+/* fork() children so far (atfork): tells a forked child's copy of a run from a run */
+static unsigned long ic_xt_forks;
 /* The run this thread holds, for the guards of xt_guard.c (read without the mutex). */
 static __thread struct ic_xt_active *ic_xt_mine;
 static char ic_xt_version_text[64];
@@ -136,7 +139,7 @@ bool ic_xt_trapped(void)
 {
 	struct ic_xt_active *a = ic_xt_mine;
 
-	return a && a->armed && a->pid == getpid();
+	return a && a->armed && a->forks == ic_xt_forks;
 }
 
 void ic_xt_raise_nomem(void)
@@ -366,9 +369,15 @@ static void ic_xt_fork_done(void)
 	pthread_mutex_unlock(&ic_xt_mu);
 }
 
+static void ic_xt_fork_child(void)
+{
+	ic_xt_forks++;
+	pthread_mutex_unlock(&ic_xt_mu);
+}
+
 static void ic_xt_atfork_init(void)
 {
-	pthread_atfork(ic_xt_fork_prepare, ic_xt_fork_done, ic_xt_fork_done);
+	pthread_atfork(ic_xt_fork_prepare, ic_xt_fork_done, ic_xt_fork_child);
 }
 
 /* The family switch and fn under the trap: a frame of its own, so nothing of ic_xt_run
@@ -392,7 +401,7 @@ static int run_trapped(struct ic_xt_active *a, const struct ic_xt_call *call)
 int ic_xt_run(const struct ic_xt_call *call, struct ic_err *err)
 {
 	const struct ic_xt_family *f = ic_xt_family(call->nfproto);
-	struct ic_xt_active active = { .f = f, .err = err, .pid = getpid() };
+	struct ic_xt_active active = { .f = f, .err = err, .forks = ic_xt_forks };
 	struct xtables_globals *saved_params;
 	FILE *sink, *saved_stderr;
 	struct capture cap;
