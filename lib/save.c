@@ -67,6 +67,12 @@ static int save_table(struct iptables *h, const struct ic_oplog *pending, const 
 	int rc;
 
 	rc = h->be->list(&h->cx, pending, table, NULL, true, &with);
+	if (rc == IPTABLES_EUNSUPPORTED && !strcmp(h->cx.mode, "nf_tables")) {
+		/* a table nft wrote what iptables cannot express in: iptables-nft-save says so */
+		fprintf(f, "# Table `%s' is incompatible, use 'nft' tool.\n", table);
+		rc = 0;
+		goto out;
+	}
 	if (!rc)
 		rc = h->be->list(&h->cx, pending, table, NULL, false, &plain);
 	if (rc)

@@ -125,9 +125,12 @@ START_TEST(nft_other_writers_listing)
 	}
 	iptables_stats_free(a, na);
 	iptables_stats_free(b, nb);
+	/* refused alike; the code is the listing's (exec-nft cannot tell an incompatible chain
+	 * from a missing one: iptables-nft words both the same) */
 	rc = iptables_stats(h, "filter", "N", &a, &na);
 	rce = iptables_stats(he, "filter", "N", &b, &nb);
-	ck_assert_msg(rc < 0 && rc == rce, "stats of N: %d, exec-nft %d", rc, rce);
+	ck_assert_msg(rc == IPTABLES_EUNSUPPORTED && rce < 0, "stats of N: %d, exec-nft %d", rc,
+		      rce);
 	/* save: iptables-nft-save's one line for an incompatible table */
 	ck_assert_int_eq(tsh(&out, NULL, "iptables-nft-save -t filter | grep -v '^# [GC]'"), 0);
 	{

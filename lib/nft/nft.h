@@ -92,8 +92,8 @@ int ic_nft_genid(struct ic_ctx *cx, struct ic_nft_sock *s, uint32_t *gen) IC_HID
 /* A dump request for @type (NFT_MSG_GETTABLE/GETCHAIN/GETRULE) in @family; rule dumps are
  * limited to @table when not NULL (the kernel filters nothing else: callers check). @cb gets
  * every reply of the matching NEWxxx type; other types are skipped, so libnftnl never parses
- * a message it does not expect. 0; IC_NFT_AGAIN when a commit interrupted the dump (what
- * was seen is not to be trusted); or a recorded code. ENOENT from the kernel (no such table)
+ * a message it does not expect. 0; IC_NFT_AGAIN when a commit interrupted the dump (all of
+ * it was seen, but not necessarily at one generation); or a recorded code. ENOENT from the kernel (no such table)
  * is 0 with nothing seen. */
 typedef int ic_nft_msg_cb(const struct nlmsghdr *nlh, void *arg);
 int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t family,
@@ -190,18 +190,58 @@ struct ic_nft_table {
 	size_t n, cap;
 };
 
+/* ---- which tables other writers changed (nft_events.c) ---- */
+
+#define IC_NFT_OWN_GENS 8
+
+struct ic_nft_events {
+	struct ic_nft_sock s;		/* subscribed to NFNLGRP_NFTABLES; nl NULL: no events */
+	uint32_t seen;			/* the generation of the last NEWGEN read */
+	bool seen_valid;
+	uint32_t own[IC_NFT_OWN_GENS];	/* generations our own batches made */
+	unsigned nown;
+	unsigned pending;		/* tables (bit per ic_nft_tables row) of the commit being
+					 * announced (before its NEWGEN) */
+	unsigned changed;		/* tables other writers' commits touched, not yet acted on */
+	bool lost;			/* events were dropped or unreadable */
+};
+
+/* A socket in the handle's namespace listening to ruleset events. 0 or a recorded code
+ * (no group membership is not an error: the cache then works without events). */
+int ic_nft_events_open(struct ic_ctx *cx, struct ic_nft_events *ev) IC_HIDDEN;
+void ic_nft_events_close(struct ic_nft_events *ev) IC_HIDDEN;
+/* Read what queued: ev->changed gains the tables of @family other writers' commits touched. */
+void ic_nft_events_read(struct ic_nft_events *ev, uint8_t family) IC_HIDDEN;
+/* Generation @gen came from our own batch: its events are not news. */
+void ic_nft_events_own(struct ic_nft_events *ev, uint32_t gen) IC_HIDDEN;
+/* True when every commit up to @gen was read whole (and nothing lost since the last call),
+ * waiting a few milliseconds at most for one the kernel is still announcing. */
+bool ic_nft_events_complete(struct ic_nft_events *ev, uint8_t family, uint32_t gen) IC_HIDDEN;
+
 struct ic_nft_cache {
 	bool valid;			/* gen is the kernel's as last seen */
 	uint32_t gen;
 	struct ic_nft_table *tables;	/* one per ic_nft_tables row */
+	struct ic_nft_events ev;
 };
 
 int ic_nft_cache_init(struct ic_nft_cache *c) IC_HIDDEN;
+/* Listen to events (nft_events.c) from now on. 0 or a recorded code. */
+int ic_nft_cache_listen(struct ic_ctx *cx, struct ic_nft_cache *c) IC_HIDDEN;
 void ic_nft_cache_free(struct ic_nft_cache *c) IC_HIDDEN;
 /* Forget every table (they are read again when next needed). */
 void ic_nft_cache_drop(struct ic_nft_cache *c) IC_HIDDEN;
-/* Make sure the cache is at the kernel's generation (one GETGEN); drops it when not. */
+/* Forget the tables of @mask (bit per ic_nft_tables row). */
+void ic_nft_cache_forget(struct ic_nft_cache *c, unsigned mask) IC_HIDDEN;
+/* Bring the cache to the kernel's generation (one GETGEN): when it moved, forget the tables
+ * other writers touched (all of them when that cannot be told). */
 int ic_nft_cache_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c) IC_HIDDEN;
+/* After our batch made generation @gen: the cache is at it. */
+void ic_nft_cache_committed(struct ic_nft_cache *c, uint32_t gen) IC_HIDDEN;
+/* After the kernel refused our batch as stale: true when no table of @mask changed since
+ * (the same batch may go again, at the generation the cache is now at). */
+bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
+			      unsigned mask) IC_HIDDEN;
 /* The model of @table, read from the kernel when not loaded; ENOTFOUND for a table
  * iptables-nft does not know. With @counters, the rules' and policies' counters are read
  * afresh (the model's are only those of the last read). With @consistent (readers), the read

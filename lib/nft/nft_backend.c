@@ -92,11 +92,13 @@ static int view(struct ic_ctx *cx, const struct ic_oplog *pending, const char *t
 	return ic_nft_view(cx, state_of(cx), pending, table, counters, t);
 }
 
-static void view_done(struct ic_ctx *cx, const struct ic_oplog *pending)
+static void view_done(struct ic_ctx *cx, const struct ic_oplog *pending, const char *table)
 {
+	const struct ic_nft_tabledef *d = ic_nft_tabledef(table);
+
 	/* a model with pending ops on it is not the kernel's */
-	if (pending && pending->n)
-		ic_nft_cache_drop(&state_of(cx)->cache);
+	if (pending && pending->n && d)
+		ic_nft_cache_forget(&state_of(cx)->cache, 1u << (d - ic_nft_tables));
 }
 
 static int chain_range(struct ic_ctx *cx, const struct ic_nft_table *t, const char *chain,
@@ -172,7 +174,7 @@ static int nft_list(struct ic_ctx *cx, const struct ic_oplog *pending, const cha
 		rc = chain_header(cx, t->chains[i], counters, out);
 	for (i = first; !rc && i < last; i++)
 		rc = chain_rules(cx, t->chains[i], counters, out);
-	view_done(cx, pending);
+	view_done(cx, pending, table);
 	if (rc)
 		ic_strv_clear(out);
 	return rc;
@@ -188,7 +190,7 @@ static int nft_list_chains(struct ic_ctx *cx, const struct ic_oplog *pending, co
 	for (size_t i = 0; !rc && i < t->n; i++)
 		if (ic_strv_push(out, t->chains[i]->name))
 			rc = nomem(cx);
-	view_done(cx, pending);
+	view_done(cx, pending, table);
 	if (rc)
 		ic_strv_clear(out);
 	return rc;
@@ -221,7 +223,7 @@ static int nft_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const ch
 			rc = ic_xt_format_stat(family_of(cx), cx->mode, &c->rules[i]->r, row,
 					       cx->err);
 	}
-	view_done(cx, pending);
+	view_done(cx, pending, table);
 	if (rc)
 		ic_statv_clear(out);
 	return rc;
@@ -238,7 +240,7 @@ static int nft_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending,
 		rc = view(cx, pending, ic_nft_tables[i].name, false, &t);
 		if (!rc && t->in_kernel && ic_strv_push(out, ic_nft_tables[i].name))
 			rc = nomem(cx);
-		view_done(cx, pending);
+		view_done(cx, pending, ic_nft_tables[i].name);
 	}
 	if (rc)
 		ic_strv_clear(out);
@@ -271,8 +273,11 @@ static int nft_open(struct ic_ctx *cx)
 		return nomem(cx);
 	}
 	rc = ic_nft_sock_open(cx, &st->sock);
+	if (!rc)
+		rc = ic_nft_cache_listen(cx, &st->cache);
 	if (rc) {
 		ic_nft_cache_free(&st->cache);
+		ic_nft_sock_close(&st->sock);
 		free(st);
 		return rc;
 	}

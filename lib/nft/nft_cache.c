@@ -233,34 +233,81 @@ int ic_nft_cache_init(struct ic_nft_cache *c)
 	return 0;
 }
 
-void ic_nft_cache_drop(struct ic_nft_cache *c)
+int ic_nft_cache_listen(struct ic_ctx *cx, struct ic_nft_cache *c)
+{
+	return ic_nft_events_open(cx, &c->ev);
+}
+
+void ic_nft_cache_forget(struct ic_nft_cache *c, unsigned mask)
 {
 	if (c->tables)
 		for (size_t i = 0; i < ic_nft_ntables; i++)
-			table_clear(&c->tables[i]);
+			if (mask & (1u << i))
+				table_clear(&c->tables[i]);
+}
+
+void ic_nft_cache_drop(struct ic_nft_cache *c)
+{
+	ic_nft_cache_forget(c, ~0u);
 	c->valid = false;
 }
 
 void ic_nft_cache_free(struct ic_nft_cache *c)
 {
 	ic_nft_cache_drop(c);
+	ic_nft_events_close(&c->ev);
 	free(c->tables);
 	c->tables = NULL;
+}
+
+/* The kernel is at @gen: keep what other writers did not touch when the events say what
+ * they touched, all of it when the cache was there already. */
+static void move_to(struct ic_nft_cache *c, uint8_t family, uint32_t gen)
+{
+	if (!c->valid || (gen != c->gen && !ic_nft_events_complete(&c->ev, family, gen)))
+		ic_nft_cache_drop(c);
+	else if (gen != c->gen)
+		ic_nft_cache_forget(c, c->ev.changed);
+	c->ev.changed = 0;
+	c->gen = gen;
+	c->valid = true;
 }
 
 int ic_nft_cache_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c)
 {
 	uint32_t gen;
-	int rc = ic_nft_genid(cx, s, &gen);
+	int rc;
 
+	ic_nft_events_read(&c->ev, family_of(cx));
+	rc = ic_nft_genid(cx, s, &gen);
 	if (rc)
 		return rc;
-	if (!c->valid || gen != c->gen) {
-		ic_nft_cache_drop(c);
-		c->gen = gen;
-		c->valid = true;
-	}
+	move_to(c, family_of(cx), gen);
 	return 0;
+}
+
+void ic_nft_cache_committed(struct ic_nft_cache *c, uint32_t gen)
+{
+	ic_nft_events_own(&c->ev, gen);
+	c->gen = gen;
+}
+
+bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
+			      unsigned mask)
+{
+	uint32_t gen;
+
+	ic_nft_events_read(&c->ev, family_of(cx));
+	if (ic_nft_genid(cx, s, &gen) || !ic_nft_events_complete(&c->ev, family_of(cx), gen) ||
+	    (c->ev.changed & mask)) {
+		/* the tables the batch was computed on are not known to be as they were */
+		ic_nft_cache_forget(c, mask);
+		return false;
+	}
+	ic_nft_cache_forget(c, c->ev.changed);
+	c->ev.changed = 0;
+	c->gen = gen;
+	return true;
 }
 
 /* ---- reading a table ---- */
@@ -409,23 +456,73 @@ static int builtins_init(struct ic_nft_table *t)
 	return 0;
 }
 
+/* Read @t whole: 0, IC_NFT_AGAIN when a commit interrupted a dump (everything was read, but
+ * maybe not at one generation), or a recorded code. */
 static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t)
 {
+	static const uint16_t dumps[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE };
+	static ic_nft_msg_cb *const cbs[] = { table_cb, chain_cb, rule_cb };
 	struct load l = { cx, t, NULL };
-	uint8_t fam = family_of(cx);
-	int rc;
+	bool interrupted = false;
+	int rc = 0;
 
 	table_clear(t);
 	if (builtins_init(t))
 		return ic_err_nomem(cx->err, ic_prog(cx));
-	rc = ic_nft_dump(cx, s, NFT_MSG_GETTABLE, fam, NULL, table_cb, &l);
-	if (!rc && t->in_kernel)
-		rc = ic_nft_dump(cx, s, NFT_MSG_GETCHAIN, fam, t->def->name, chain_cb, &l);
-	if (!rc && t->in_kernel)
-		rc = ic_nft_dump(cx, s, NFT_MSG_GETRULE, fam, t->def->name, rule_cb, &l);
+	for (size_t i = 0; i < 3 && !rc && (i == 0 || t->in_kernel); i++) {
+		rc = ic_nft_dump(cx, s, dumps[i], family_of(cx), i == 2 ? t->def->name : NULL,
+				 cbs[i], &l);
+		if (rc == IC_NFT_AGAIN) {
+			interrupted = true;
+			rc = 0;
+		}
+	}
 	if (rc == IPTABLES_ENOMEM)
 		return ic_err_nomem(cx->err, ic_prog(cx));
-	return rc;
+	return rc ? rc : interrupted ? IC_NFT_AGAIN : 0;
+}
+
+static unsigned loaded_mask(const struct ic_nft_cache *c)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < ic_nft_ntables; i++)
+		if (c->tables[i].loaded)
+			m |= 1u << i;
+	return m;
+}
+
+/*
+ * After a read during which the generation may have moved: bring the cache to the kernel's
+ * generation when the events show that no table it holds was touched meanwhile (then what
+ * was read is one generation's). IC_NFT_AGAIN when a held table was touched or it cannot be
+ * told: those tables (or all) are forgotten, and the call starts again.
+ */
+static int advance(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c)
+{
+	unsigned held = loaded_mask(c);
+	uint32_t gen;
+	int rc;
+
+	ic_nft_events_read(&c->ev, family_of(cx));
+	rc = ic_nft_genid(cx, s, &gen);
+	if (rc)
+		return rc;
+	if (gen == c->gen)
+		return 0;
+	if (!ic_nft_events_complete(&c->ev, family_of(cx), gen)) {
+		ic_nft_cache_drop(c);
+		return IC_NFT_AGAIN;
+	}
+	if (c->ev.changed & held) {
+		ic_nft_cache_forget(c, c->ev.changed);
+		c->ev.changed = 0;
+		c->gen = gen;
+		return IC_NFT_AGAIN;
+	}
+	c->ev.changed = 0;
+	c->gen = gen;
+	return 0;
 }
 
 int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
@@ -434,7 +531,6 @@ int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_c
 {
 	const struct ic_nft_tabledef *d = ic_nft_tabledef(table);
 	struct ic_nft_table *t;
-	uint32_t gen;
 	int rc;
 
 	*out = NULL;
@@ -448,16 +544,16 @@ int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_c
 		return 0;
 	}
 	rc = load(cx, s, t);
-	/* A reader must see one generation. A writer need not: its batch carries the
-	 * generation the cache was read at, and the kernel refuses it if anything moved. */
-	if (!rc && consistent) {
-		rc = ic_nft_genid(cx, s, &gen);
-		if (!rc && gen != c->gen)
-			rc = IC_NFT_AGAIN;
+	/* A reader must see one generation. A writer need not, unless a dump was interrupted:
+	 * its batch carries the generation the cache was read at, and the kernel refuses it if
+	 * anything moved. */
+	if (rc == IC_NFT_AGAIN || (!rc && consistent)) {
+		t->loaded = true;
+		rc = advance(cx, s, c);
 	}
 	if (rc) {
-		/* nothing half-read stays, in this table or the others read with it */
-		ic_nft_cache_drop(c);
+		/* nothing half-read stays */
+		table_clear(t);
 		return rc;
 	}
 	t->loaded = true;

@@ -72,6 +72,7 @@ struct work {
 	int line;			/* and its iptables_restore input line, or 0 */
 	bool pending_handles;		/* a chain got created: its handle is not known */
 	bool reader;			/* a read: tables must be read at one generation */
+	unsigned touched;		/* tables (bit per ic_nft_tables row) the ops used */
 };
 
 static uint8_t family_of(const struct ic_ctx *cx)
@@ -777,6 +778,7 @@ static int op_apply(struct work *w, const struct ic_op *op)
 		return 0;
 	if (rc)
 		return rc;
+	w->touched |= 1u << (t->def - ic_nft_tables);
 	return chain_op(w, t, op);
 }
 
@@ -1019,9 +1021,9 @@ static void settle(struct work *w, const struct ic_nft_reply *rep, bool echo)
 
 	for (size_t i = 0; !unknown && i < w->n; i++)
 		unknown = w->a[i].mrule && !w->a[i].mrule->handle;
-	c->gen = rep->have_gen ? rep->gen : c->gen + 1;
+	ic_nft_cache_committed(c, rep->have_gen ? rep->gen : c->gen + 1);
 	if (unknown)
-		ic_nft_cache_drop(c);
+		ic_nft_cache_forget(c, w->touched);
 }
 
 static int send_batch(struct work *w, struct ic_nft_reply *rep, bool *sent)
@@ -1106,26 +1108,40 @@ int ic_nft_run(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *o
 	bool sent;
 	int rc = 0;
 
+	bool again = false;
+
 	for (int k = 0; k < MAX_TRIES; k++) {
-		backoff(k);
-		acts_free(&w);
-		w.pending_handles = false;
-		rc = run_once(&w, ops, n, &rep, &sent);
-		if (rc == IC_NFT_AGAIN)
+		if (again) {
+			/* nothing the batch was computed on changed: the same batch once more */
+			again = false;
+			rc = send_batch(&w, &rep, &sent);
+		} else {
+			backoff(k);
+			acts_free(&w);
+			w.pending_handles = false;
+			w.touched = 0;
+			rc = run_once(&w, ops, n, &rep, &sent);
+		}
+		if (rc == IC_NFT_AGAIN) {
+			/* what the ops did to the models goes with them */
+			ic_nft_cache_forget(&st->cache, w.touched);
 			continue;
+		}
 		if (!sent) {
 			/* a failure before anything was sent, or nothing to send */
 			if (rc < 0 || w.n)
-				ic_nft_cache_drop(&st->cache);
+				ic_nft_cache_forget(&st->cache, w.touched);
 			break;
 		}
 		if (rep.err == 0)
 			break;
-		ic_nft_cache_drop(&st->cache);
 		if (rep.err != ERESTART) {
+			ic_nft_cache_forget(&st->cache, w.touched);
 			rc = kernel_refused(&w, &rep);
 			break;
 		}
+		/* another writer was first: was it in our tables? */
+		again = ic_nft_cache_still_valid(cx, &st->sock, &st->cache, w.touched);
 		rc = IC_NFT_AGAIN;
 	}
 	if (rc == IC_NFT_AGAIN)
@@ -1174,6 +1190,9 @@ int ic_nft_view(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_oplo
 	for (int k = 0; k < MAX_TRIES && rc == IC_NFT_AGAIN; k++) {
 		backoff(k);
 		acts_free(&w);
+		if (k && pending && pending->n)
+			ic_nft_cache_forget(&st->cache, w.touched);
+		w.touched = 0;
 		rc = view_once(&w, pending, table, counters, out);
 	}
 	if (rc == IC_NFT_AGAIN)
@@ -1192,6 +1211,9 @@ int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic
 	for (int k = 0; k < MAX_TRIES && rc == IC_NFT_AGAIN; k++) {
 		backoff(k);
 		acts_free(&w);
+		if (k && pending && pending->n)
+			ic_nft_cache_forget(&st->cache, w.touched);
+		w.touched = 0;
 		rc = ic_nft_cache_check(cx, &st->sock, &st->cache);
 		if (!rc)
 			rc = replay(&w, pending, op->table);
@@ -1206,6 +1228,6 @@ int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic
 	free(w.a);
 	/* the model now holds changes the kernel does not */
 	if (pending && pending->n)
-		ic_nft_cache_drop(&st->cache);
+		ic_nft_cache_forget(&st->cache, w.touched);
 	return rc;
 }

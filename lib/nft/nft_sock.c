@@ -101,7 +101,8 @@ static void read_msg(const struct nlmsghdr *nlh, const struct talk *t, struct re
 		}
 		break;
 	default:
-		if (nlh->nlmsg_type == t->type && !r->cb_rc && !r->interrupted)
+		/* an interrupted dump still goes to its end: the caller decides what it is worth */
+		if (nlh->nlmsg_type == t->type && !r->cb_rc)
 			r->cb_rc = t->cb(nlh, t->arg);
 		break;
 	}
