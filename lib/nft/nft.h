@@ -10,6 +10,7 @@
  * Files: nft_sock.c (the netlink socket, GETGEN, dumps, batches), nft_compat.c (nft_compat
  * revision query), nft_enc.c / nft_dec.c / nft_cmp.c (rules to and from expressions,
  * iptables-nft's rule equality), nft_cache.c (the generation-checked model of each table),
+ * nft_events.c (which tables other writers changed, from the kernel's ruleset events),
  * nft_ops.c (ops on the model, each adding its messages to a batch), nft_watch.c (waiting
  * for ruleset events), nft_backend.c (the backend table).
  */

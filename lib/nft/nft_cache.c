@@ -298,10 +298,16 @@ bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct i
 	uint32_t gen;
 
 	ic_nft_events_read(&c->ev, family_of(cx));
-	if (ic_nft_genid(cx, s, &gen) || !ic_nft_events_complete(&c->ev, family_of(cx), gen) ||
-	    (c->ev.changed & mask)) {
-		/* the tables the batch was computed on are not known to be as they were */
-		ic_nft_cache_forget(c, mask);
+	if (ic_nft_genid(cx, s, &gen) || !ic_nft_events_complete(&c->ev, family_of(cx), gen)) {
+		/* what changed cannot be told: nothing held is known to be as it was */
+		ic_nft_cache_drop(c);
+		return false;
+	}
+	if (c->ev.changed & mask) {
+		/* the tables the batch was computed on changed */
+		ic_nft_cache_forget(c, mask | c->ev.changed);
+		c->ev.changed = 0;
+		c->gen = gen;
 		return false;
 	}
 	ic_nft_cache_forget(c, c->ev.changed);
