@@ -328,13 +328,13 @@ START_TEST(xt_mutex_not_held_in_forked_child)
 
 	ck_assert_int_eq(iptables_new(&h, &o), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, parse_loop, h), 0);
-	for (int i = 0; i < 200 && !hung; i++) {
+	for (int i = 0; i < (tvalgrind() ? 3 : 200) && !hung; i++) {
 		pid_t pid = fork();
 
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
 			signal(SIGALRM, SIG_DFL);	/* not Check's handler: it kills the group */
-			alarm(2);
+			alarm(tvalgrind() ? 30 : 2);
 			_exit(iptables_new(&hc, &o) == 0 &&
 			      iptables_append(hc, "filter", "INPUT",
 					      IPTABLES_SPEC("-p", "udp", "-j", "DROP")) == 0 ? 0 : 1);
