@@ -62,6 +62,10 @@ int ic_nft_decode(uint8_t nfproto, const struct nftnl_rule *nr, struct ic_rule *
  * interfaces), matches pairwise up to each one's userspacesize, targets, jumpto. */
 bool ic_nft_rule_same(uint8_t nfproto, const struct ic_rule *a, const struct ic_rule *b)
 	IC_HIDDEN;
+/* A digest of what ic_nft_rule_same compares exactly (addresses, protocol, flags, match
+ * names and sizes, target or jump): rules it calls the same have the same key, so a search
+ * compares keys first. Never 0. */
+uint64_t ic_nft_rule_key(uint8_t nfproto, const struct ic_rule *r) IC_HIDDEN;
 
 /* ---- nft_compat revision query (nft_compat.c) ---- */
 
@@ -160,7 +164,8 @@ struct ic_nft_chain {
 					 * one of its rules gave, or EUNSUPPORTED when foreign */
 	bool foreign;			/* a base chain iptables-nft does not know (nft's) */
 	struct ic_nft_rule **rules;
-	size_t n, cap;
+	uint64_t *keys;			/* keys[i]: ic_nft_rule_key of rules[i] (0: opaque) */
+	size_t n, cap, kcap;
 };
 
 /* What iptables-nft knows of a table: its built-in chains (nft_chain_builtin_alloc). */
@@ -187,6 +192,7 @@ struct ic_nft_table {
 	const struct ic_nft_tabledef *def;
 	bool loaded;			/* read from the kernel at the cache's generation */
 	bool in_kernel;			/* the table exists in the kernel */
+	uint8_t nfproto;		/* the family it was read in */
 	struct ic_nft_chain **chains;
 	size_t n, cap;
 };
@@ -259,8 +265,15 @@ void ic_nft_chain_remove(struct ic_nft_table *t, struct ic_nft_chain *c) IC_HIDD
 void ic_nft_chain_rename(struct ic_nft_table *t, struct ic_nft_chain *c, const char *name)
 	IC_HIDDEN;
 void ic_nft_chain_flush(struct ic_nft_chain *c) IC_HIDDEN;
-/* Insert @r at index @i; 0 or -1 (ENOMEM). */
-int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r) IC_HIDDEN;
+/* Insert @r (its key @key, 0 for an opaque rule) at index @i; 0 or -1 (ENOMEM). */
+int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
+	IC_HIDDEN;
+/* Put @r in place of rule @i, which is freed. */
+void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
+	IC_HIDDEN;
+/* The index of the first rule of @c ic_nft_rule_same calls @want (key @key), or -1. */
+ssize_t ic_nft_rule_find(const struct ic_nft_chain *c, uint8_t nfproto,
+			 const struct ic_rule *want, uint64_t key) IC_HIDDEN;
 void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i) IC_HIDDEN;
 void ic_nft_rule_free(struct ic_nft_rule *r) IC_HIDDEN;
 

@@ -92,6 +92,7 @@ static void chain_free(struct ic_nft_chain *c)
 {
 	ic_nft_chain_flush(c);
 	free(c->rules);
+	free(c->keys);
 	free(c);
 }
 
@@ -184,8 +185,10 @@ static void retarget(struct ic_nft_table *t, const char *from, const char *to)
 		for (size_t k = 0; k < c->n; k++) {
 			struct ic_rule *r = &c->rules[k]->r;
 
-			if (!r->target && !strcmp(r->jumpto, from))
-				snprintf(r->jumpto, sizeof(r->jumpto), "%s", to);
+			if (c->rules[k]->opaque || r->target || strcmp(r->jumpto, from))
+				continue;
+			snprintf(r->jumpto, sizeof(r->jumpto), "%s", to);
+			c->keys[k] = ic_nft_rule_key(t->nfproto, r);
 		}
 	}
 }
@@ -202,22 +205,43 @@ void ic_nft_chain_rename(struct ic_nft_table *t, struct ic_nft_chain *c, const c
 	retarget(t, old, name);
 }
 
-int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r)
+int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
 {
-	if (IC_VEC_RESERVE(c->rules, c->cap, c->n + 1))
+	if (IC_VEC_RESERVE(c->rules, c->cap, c->n + 1) ||
+	    IC_VEC_RESERVE(c->keys, c->kcap, c->n + 1))
 		return -1;
 	memmove(&c->rules[i + 1], &c->rules[i], (c->n - i) * sizeof(*c->rules));
+	memmove(&c->keys[i + 1], &c->keys[i], (c->n - i) * sizeof(*c->keys));
 	c->rules[i] = r;
+	c->keys[i] = key;
 	c->n++;
 	return 0;
+}
+
+void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
+{
+	ic_nft_rule_free(c->rules[i]);
+	c->rules[i] = r;
+	c->keys[i] = key;
+	chain_recheck(c);
 }
 
 void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 {
 	ic_nft_rule_free(c->rules[i]);
 	memmove(&c->rules[i], &c->rules[i + 1], (c->n - i - 1) * sizeof(*c->rules));
+	memmove(&c->keys[i], &c->keys[i + 1], (c->n - i - 1) * sizeof(*c->keys));
 	c->n--;
 	chain_recheck(c);
+}
+
+ssize_t ic_nft_rule_find(const struct ic_nft_chain *c, uint8_t nfproto,
+			 const struct ic_rule *want, uint64_t key)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->keys[i] == key && ic_nft_rule_same(nfproto, want, &c->rules[i]->r))
+			return (ssize_t)i;
+	return -1;
 }
 
 /* ---- the cache ---- */
@@ -440,7 +464,9 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 		if (!l->last->incompatible)
 			l->last->incompatible = rc;
 	}
-	rc = ic_nft_rule_insert(l->last, l->last->n, r) ? IPTABLES_ENOMEM : 0;
+	rc = ic_nft_rule_insert(l->last, l->last->n, r,
+				r->opaque ? 0 : ic_nft_rule_key(family_of(l->cx), &r->r))
+		? IPTABLES_ENOMEM : 0;
 	if (!rc)
 		r = NULL;
 out:
@@ -473,6 +499,7 @@ static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t
 	int rc = 0;
 
 	table_clear(t);
+	t->nfproto = family_of(cx);
 	if (builtins_init(t))
 		return ic_err_nomem(cx->err, ic_prog(cx));
 	for (size_t i = 0; i < 3 && !rc && (i == 0 || t->in_kernel); i++) {

@@ -74,6 +74,34 @@ static bool target_same(const struct ic_rule *a, const struct ic_rule *b)
 			 tb->u.target_size - sizeof(*tb), a->target_userspacesize);
 }
 
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	for (const unsigned char *c = p; n--; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t ic_nft_rule_key(uint8_t nfproto, const struct ic_rule *r)
+{
+	size_t alen = nfproto == NFPROTO_IPV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	uint8_t flags[4] = { r->frag, r->is_goto, r->invflags, r->target != NULL };
+
+	h = mix(h, r->src.b, alen);
+	h = mix(h, r->dst.b, alen);
+	h = mix(h, &r->proto, sizeof(r->proto));
+	h = mix(h, flags, sizeof(flags));
+	for (size_t i = 0; i < r->nmatches; i++) {
+		h = mix(h, r->matches[i].blob->u.user.name, strlen(r->matches[i].blob->u.user.name));
+		h = mix(h, &r->matches[i].blob->u.match_size, sizeof(uint16_t));
+	}
+	if (r->target)
+		h = mix(h, r->target->u.user.name, strlen(r->target->u.user.name));
+	else
+		h = mix(h, r->jumpto, strlen(r->jumpto));
+	return h ? h : 1;
+}
+
 bool ic_nft_rule_same(uint8_t nfproto, const struct ic_rule *a, const struct ic_rule *b)
 {
 	return head_same(nfproto, a, b) && matches_same(a, b) && target_same(a, b);

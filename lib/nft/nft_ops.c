@@ -273,10 +273,7 @@ static int canonical(struct work *w, const char *table, const char *chain,
 
 static ssize_t rule_find(const struct ic_nft_chain *c, uint8_t fam, const struct ic_rule *want)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (!c->rules[i]->opaque && ic_nft_rule_same(fam, want, &c->rules[i]->r))
-			return (ssize_t)i;
-	return -1;
+	return ic_nft_rule_find(c, fam, want, ic_nft_rule_key(fam, want));
 }
 
 /* ---- rules ---- */
@@ -318,7 +315,7 @@ static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 		a->pos_handle = c->rules[at]->handle;
 		a->pos_id = c->rules[at]->handle ? 0 : c->rules[at]->id;
 	}
-	if (ic_nft_rule_insert(c, at, m)) {
+	if (ic_nft_rule_insert(c, at, m, ic_nft_rule_key(family_of(w->cx), &m->r))) {
 		ic_nft_rule_free(m);
 		a->mrule = NULL;
 		return nomem(w->cx);
@@ -368,8 +365,7 @@ static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_ch
 	a->mrule = m;
 	a->jumps_builtin = jumps_builtin(t, r);
 	forget_rule(w, old);
-	c->rules[at] = m;
-	ic_nft_rule_free(old);
+	ic_nft_rule_set(c, at, m, ic_nft_rule_key(family_of(w->cx), &m->r));
 	return 0;
 }
 
