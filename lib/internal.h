@@ -92,6 +92,13 @@ struct ic_strv {
 int ic_strv_push(struct ic_strv *s, const char *str) IC_HIDDEN;		/* copies */
 int ic_strv_push_owned(struct ic_strv *s, char *str) IC_HIDDEN;		/* takes */
 void ic_strv_clear(struct ic_strv *s) IC_HIDDEN;
+/* The line `iptables -S` prints for a chain: "-N CHAIN" for a user chain (@policy NULL),
+ * "-P CHAIN POLICY", with @counters "-P CHAIN POLICY -c PKTS BYTES". 0 or IPTABLES_ENOMEM. */
+int ic_strv_push_chain(struct ic_strv *s, const char *chain, const char *policy, bool counters,
+		       uint64_t pcnt, uint64_t bcnt) IC_HIDDEN;
+
+/* ACCEPT, DROP, QUEUE, RETURN: the standard target's verdicts (not chains, not extensions). */
+bool ic_is_verdict(const char *name) IC_HIDDEN;
 
 /* Stats rows: growable array */
 struct ic_statv {

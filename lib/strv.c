@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Growable string and stats vectors, and the public functions that free them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,28 @@ int ic_strv_push_owned(struct ic_strv *s, char *str)
 int ic_strv_push(struct ic_strv *s, const char *str)
 {
 	return ic_strv_push_owned(s, strdup(str));
+}
+
+int ic_strv_push_chain(struct ic_strv *s, const char *chain, const char *policy, bool counters,
+		       uint64_t pcnt, uint64_t bcnt)
+{
+	char *line;
+	int len;
+
+	if (!policy)
+		len = asprintf(&line, "-N %s", chain);
+	else if (counters)
+		len = asprintf(&line, "-P %s %s -c %llu %llu", chain, policy,
+			       (unsigned long long)pcnt, (unsigned long long)bcnt);
+	else
+		len = asprintf(&line, "-P %s %s", chain, policy);
+	return len < 0 ? IPTABLES_ENOMEM : ic_strv_push_owned(s, line);
+}
+
+bool ic_is_verdict(const char *name)
+{
+	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "QUEUE") ||
+	       !strcmp(name, "RETURN");
 }
 
 void ic_strv_clear(struct ic_strv *s)

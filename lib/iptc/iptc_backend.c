@@ -261,24 +261,13 @@ static int chain_header(struct ic_iptc_session *s, struct ic_iptc_table *t, cons
 			bool counters, struct ic_strv *out)
 {
 	struct xt_counters cnt = { 0, 0 };
-	const char *pol;
-	char *line;
-	int len;
+	const char *pol = NULL;
 
-	if (!s->f->ops->builtin(chain, t->xh)) {
-		len = asprintf(&line, "-N %s", chain);
-	} else {
+	if (s->f->ops->builtin(chain, t->xh)) {
 		pol = s->f->ops->get_policy(chain, &cnt, t->xh);
-		if (counters)
-			len = asprintf(&line, "-P %s %s -c %llu %llu", chain, pol ? pol : "",
-				       (unsigned long long)cnt.pcnt,
-				       (unsigned long long)cnt.bcnt);
-		else
-			len = asprintf(&line, "-P %s %s", chain, pol ? pol : "");
+		pol = pol ? pol : "";
 	}
-	if (len < 0)
-		return nomem(s->cx);
-	return ic_strv_push_owned(out, line) ? nomem(s->cx) : 0;
+	return ic_strv_push_chain(out, chain, pol, counters, cnt.pcnt, cnt.bcnt) ? nomem(s->cx) : 0;
 }
 
 static int chain_rules(struct ic_iptc_session *s, struct ic_iptc_table *t, const char *chain,

@@ -12,12 +12,6 @@
 #include "iptc_encode.h"
 #include "../xt/xt.h"
 
-static bool is_verdict(const char *name)
-{
-	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "RETURN") ||
-	       !strcmp(name, "QUEUE");
-}
-
 /* A parse made when the op was logged (without a table) holds unless it jumps to a chain
  * that does not exist here: then parse again against the table, for iptables' message. */
 static struct ic_iptc_rule *cached_parse(struct ic_iptc_session *s, struct ic_iptc_table *t,
@@ -27,7 +21,7 @@ static struct ic_iptc_rule *cached_parse(struct ic_iptc_session *s, struct ic_ip
 
 	if (!r || r->n == 0)
 		return NULL;
-	if (r->standard && r->jumpto[0] && !is_verdict(r->jumpto) &&
+	if (r->standard && r->jumpto[0] && !ic_is_verdict(r->jumpto) &&
 	    !s->f->ops->is_chain(r->jumpto, t->xh))
 		return NULL;
 	return r;

@@ -127,20 +127,9 @@ static int read_table(struct ic_ctx *cx, struct ic_mem_work *w, const struct ic_
 static int chain_header(struct ic_ctx *cx, const struct ic_mem_chain *c, bool counters,
 			struct ic_strv *out)
 {
-	const char *pol = c->drop ? "DROP" : "ACCEPT";
-	char *line;
-	int len;
+	const char *pol = !ic_mem_chain_builtin(c) ? NULL : c->drop ? "DROP" : "ACCEPT";
 
-	if (!ic_mem_chain_builtin(c))
-		len = asprintf(&line, "-N %s", c->name);
-	else if (counters)
-		len = asprintf(&line, "-P %s %s -c %llu %llu", c->name, pol,
-			       (unsigned long long)c->pcnt, (unsigned long long)c->bcnt);
-	else
-		len = asprintf(&line, "-P %s %s", c->name, pol);
-	if (len < 0)
-		return nomem(cx);
-	return ic_strv_push_owned(out, line) ? nomem(cx) : 0;
+	return ic_strv_push_chain(out, c->name, pol, counters, c->pcnt, c->bcnt) ? nomem(cx) : 0;
 }
 
 static int chain_rules(struct ic_ctx *cx, const struct ic_mem_chain *c, bool counters,

@@ -372,12 +372,6 @@ static int rule_op(struct ic_mem_work *w, struct ic_mem_table *t, const struct i
 
 /* ---- chains ---- */
 
-static bool is_verdict(const char *name)
-{
-	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "QUEUE") ||
-	       !strcmp(name, "RETURN");
-}
-
 /* iptables' assert_valid_chain_name(): -N refuses the name of a target (ACCEPT, LOG, ...). */
 int ic_mem_chain_name_check(struct ic_ctx *cx, const char *chain)
 {
@@ -394,7 +388,7 @@ static int chain_create(struct ic_mem_work *w, struct ic_mem_table *t, const cha
 
 	if (rc)
 		return rc;
-	if (ic_mem_chain_find(t, chain) || is_verdict(chain))
+	if (ic_mem_chain_find(t, chain) || ic_is_verdict(chain))
 		return fail(w, IC_IPTC_FN_CREATE_CHAIN, EEXIST);
 	if (strlen(chain) + 1 > IC_MEM_NAMELEN)
 		return fail(w, IC_IPTC_FN_CREATE_CHAIN, EINVAL);
@@ -431,7 +425,7 @@ static int chain_rename(struct ic_mem_work *w, struct ic_mem_table *t, const cha
 {
 	struct ic_mem_chain *c;
 
-	if (ic_mem_chain_find(t, name) || is_verdict(name))
+	if (ic_mem_chain_find(t, name) || ic_is_verdict(name))
 		return fail(w, IC_IPTC_FN_OTHER, EEXIST);
 	c = ic_mem_chain_find(t, chain);
 	if (!c || ic_mem_chain_builtin(c))

@@ -123,20 +123,9 @@ static int chain_range(struct ic_ctx *cx, const struct ic_nft_table *t, const ch
 static int chain_header(struct ic_ctx *cx, const struct ic_nft_chain *c, bool counters,
 			struct ic_strv *out)
 {
-	const char *pol = c->drop ? "DROP" : "ACCEPT";
-	char *line;
-	int len;
+	const char *pol = c->hook < 0 ? NULL : c->drop ? "DROP" : "ACCEPT";
 
-	if (c->hook < 0)
-		len = asprintf(&line, "-N %s", c->name);
-	else if (counters)
-		len = asprintf(&line, "-P %s %s -c %llu %llu", c->name, pol,
-			       (unsigned long long)c->pcnt, (unsigned long long)c->bcnt);
-	else
-		len = asprintf(&line, "-P %s %s", c->name, pol);
-	if (len < 0)
-		return nomem(cx);
-	return ic_strv_push_owned(out, line) ? nomem(cx) : 0;
+	return ic_strv_push_chain(out, c->name, pol, counters, c->pcnt, c->bcnt) ? nomem(cx) : 0;
 }
 
 static int chain_rules(struct ic_ctx *cx, const struct ic_nft_chain *c, bool counters,

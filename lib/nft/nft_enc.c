@@ -541,12 +541,6 @@ static void add_standard_as_target(struct enc *c, const char *name)
 	add_compat_target(c, &std.t);
 }
 
-static bool is_verdict_name(const char *name)
-{
-	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "RETURN") ||
-	       !strcmp(name, "QUEUE");
-}
-
 static void add_action(struct enc *c)
 {
 	const struct ic_rule *r = c->r;
@@ -566,7 +560,7 @@ static void add_action(struct enc *c)
 		add_verdict(c, NF_DROP, NULL);
 	} else if (!strcmp(r->jumpto, "RETURN")) {
 		add_verdict(c, NFT_RETURN, NULL);
-	} else if (is_verdict_name(r->jumpto)) {
+	} else if (ic_is_verdict(r->jumpto)) {
 		add_standard_as_target(c, r->jumpto);
 	} else if (r->jumpto[0]) {
 		add_verdict(c, r->is_goto ? NFT_GOTO : NFT_JUMP, r->jumpto);

@@ -369,29 +369,6 @@ static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_ch
 	return 0;
 }
 
-/* 1 when every rule of @rs is in @chain, 0 when one is not or the chain is absent. */
-static int rules_present(struct work *w, struct ic_nft_table *t, const char *chain,
-			 const struct ic_rules *rs)
-{
-	struct ic_nft_chain *c = ic_nft_chain_find(t, chain);
-	struct ic_rule want;
-	ssize_t at;
-	int rc;
-
-	for (size_t i = 0; i < rs->n; i++) {
-		if (!c || !t->in_kernel)
-			return 0;
-		rc = canonical(w, t->def->name, chain, &rs->v[i], NULL, &want);
-		if (rc)
-			return rc;
-		at = rule_find(c, family_of(w->cx), &want);
-		ic_rule_free(&want);
-		if (at < 0)
-			return 0;
-	}
-	return 1;
-}
-
 static int rules_insert(struct work *w, struct ic_nft_table *t, const struct ic_op *op,
 			int pos, const struct ic_rules *rs)
 {
@@ -409,26 +386,52 @@ static int rules_insert(struct work *w, struct ic_nft_table *t, const struct ic_
 	return rc;
 }
 
+/* Where rule @r of @chain is, as -C / -D find it: 1 with *c and *at, 0 when it is not there
+ * (or neither is the chain), or a recorded code. */
+static int rule_locate(struct work *w, struct ic_nft_table *t, const char *chain,
+		       const struct ic_rule *r, struct ic_nft_chain **c, size_t *at)
+{
+	struct ic_rule want;
+	ssize_t i;
+	int rc;
+
+	*c = ic_nft_chain_find(t, chain);
+	if (!*c || !t->in_kernel)
+		return 0;
+	rc = canonical(w, t->def->name, chain, r, NULL, &want);
+	if (rc)
+		return rc;
+	i = rule_find(*c, family_of(w->cx), &want);
+	ic_rule_free(&want);
+	*at = i < 0 ? 0 : (size_t)i;
+	return i >= 0;
+}
+
+/* 1 when every rule of @rs is in @chain, 0 when one is not or the chain is absent. */
+static int rules_present(struct work *w, struct ic_nft_table *t, const char *chain,
+			 const struct ic_rules *rs)
+{
+	struct ic_nft_chain *c;
+	size_t at;
+	int rc = 1;
+
+	for (size_t i = 0; i < rs->n && rc == 1; i++)
+		rc = rule_locate(w, t, chain, &rs->v[i], &c, &at);
+	return rc;
+}
+
 static int rules_delete(struct work *w, struct ic_nft_table *t, const char *chain,
 			const struct ic_rules *rs)
 {
-	struct ic_nft_chain *c = ic_nft_chain_find(t, chain);
-	struct ic_rule want;
-	ssize_t at;
+	struct ic_nft_chain *c;
+	size_t at;
 	int rc;
 
 	for (size_t i = 0; i < rs->n; i++) {
-		if (!c || !t->in_kernel)
+		rc = rule_locate(w, t, chain, &rs->v[i], &c, &at);
+		if (rc == 0)
 			return fail(w, FN_DELETE, ENOENT);
-		rc = canonical(w, t->def->name, chain, &rs->v[i], NULL, &want);
-		if (rc)
-			return rc;
-		at = rule_find(c, family_of(w->cx), &want);
-		ic_rule_free(&want);
-		if (at < 0)
-			return fail(w, FN_DELETE, ENOENT);
-		rc = rule_del(w, t, c, (size_t)at);
-		if (rc)
+		if (rc < 0 || (rc = rule_del(w, t, c, at)))
 			return rc;
 	}
 	return 0;
@@ -448,13 +451,12 @@ static int rules_replace(struct work *w, struct ic_nft_table *t, const struct ic
 	return rule_replace(w, t, c, (size_t)op->pos - 1, &rs->v[0]);
 }
 
-static bool is_verdict(const char *name);
 
 /* nft_prepare's assert_chain_exists: -j / -g to a chain the table does not have. */
 static int jump_target_exists(struct work *w, const struct ic_nft_table *t,
 			      const struct ic_rule *r)
 {
-	if (r->target || !r->jumpto[0] || is_verdict(r->jumpto) || ic_nft_chain_find(t, r->jumpto))
+	if (r->target || !r->jumpto[0] || ic_is_verdict(r->jumpto) || ic_nft_chain_find(t, r->jumpto))
 		return 0;
 	return ic_param_error(w->cx, "Chain '%s' does not exist", r->jumpto);
 }
@@ -518,12 +520,6 @@ static int rule_op(struct work *w, struct ic_nft_table *t, const struct ic_op *o
 
 /* ---- chains ---- */
 
-static bool is_verdict(const char *name)
-{
-	return !strcmp(name, "ACCEPT") || !strcmp(name, "DROP") || !strcmp(name, "QUEUE") ||
-	       !strcmp(name, "RETURN");
-}
-
 static int chain_create(struct work *w, struct ic_nft_table *t, const char *chain)
 {
 	struct ic_nft_chain *c;
@@ -533,7 +529,7 @@ static int chain_create(struct work *w, struct ic_nft_table *t, const char *chai
 		return rc;
 	if (rc)
 		return ic_param_error(w->cx, "chain name may not clash with target name");
-	if (ic_nft_chain_find(t, chain) || is_verdict(chain))
+	if (ic_nft_chain_find(t, chain) || ic_is_verdict(chain))
 		return fail(w, FN_CHAIN_ADD, EEXIST);
 	rc = need_table(w, t);
 	if (rc)
@@ -610,7 +606,7 @@ static int chain_rename(struct work *w, struct ic_nft_table *t, const char *chai
 	struct ic_nft_chain *c;
 	struct act *a;
 
-	if (ic_nft_chain_find(t, name) || is_verdict(name))
+	if (ic_nft_chain_find(t, name) || ic_is_verdict(name))
 		return fail(w, FN_CHAIN_RENAME, EEXIST);
 	c = ic_nft_chain_find(t, chain);
 	if (!c || c->hook >= 0)
