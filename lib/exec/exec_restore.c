@@ -43,7 +43,10 @@
 struct run {
 	struct ic_script x;	/* a restore run */
 	size_t op;		/* or op @op alone: NO_OP for a restore run */
-	const char *words[4];	/* the single command's words before the spec */
+	const char *words[4];	/* the single command's words before the spec: the op's own
+				 * strings, or num */
+	char num[16];		/* a rule number: the caller's formatting of it is gone by the
+				 * time the run runs */
 	bool with_spec;
 	bool closed;		/* nothing more joins this restore run */
 };
@@ -194,6 +197,10 @@ static int line(struct commit *c, size_t i, const char *cmd, const char *a1, con
 			return ic_error(c->cx, IPTABLES_ENOMEM, "out of memory");
 		r->op = i;
 		memcpy(r->words, words, sizeof(words));
+		if (a2 && a2 != op->arg) {
+			snprintf(r->num, sizeof(r->num), "%s", a2);
+			r->words[2] = r->num;
+		}
 		r->with_spec = spec;
 		return 0;
 	}
