@@ -395,6 +395,7 @@ static int rule_locate(struct work *w, struct ic_nft_table *t, const char *chain
 	ssize_t i;
 	int rc;
 
+	*at = 0;
 	*c = ic_nft_chain_find(t, chain);
 	if (!*c || !t->in_kernel)
 		return 0;
@@ -403,7 +404,8 @@ static int rule_locate(struct work *w, struct ic_nft_table *t, const char *chain
 		return rc;
 	i = rule_find(*c, family_of(w->cx), &want);
 	ic_rule_free(&want);
-	*at = i < 0 ? 0 : (size_t)i;
+	if (i >= 0)
+		*at = (size_t)i;
 	return i >= 0;
 }
 
