@@ -326,6 +326,14 @@ START_TEST(xt_mutex_not_held_in_forked_child)
 	pthread_t t;
 	int hung = 0, st;
 
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's fork interceptor locks its allocator before the atfork handlers run: the
+	 * parsing thread, holding libxtables' mutex, then waits in malloc for the forking
+	 * thread, which waits in our handler for that mutex. glibc's malloc takes its own
+	 * locks last, so without ASan there is no such cycle; here the test cannot run. */
+	printf("xt_mutex_not_held_in_forked_child: not under AddressSanitizer\n");
+	return;
+#endif
 	ck_assert_int_eq(iptables_new(&h, &o), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, parse_loop, h), 0);
 	for (int i = 0; i < (tvalgrind() ? 3 : 200) && !hung; i++) {
