@@ -31,7 +31,7 @@ static void stat_free(struct iptables_stat *row)
 static void print_all(const struct ic_parse_req *req, const struct ic_rules *rs)
 {
 	struct iptables_stat row;
-	struct ic_err err;
+	struct ic_err err = { 0 };
 	char *line;
 	size_t i;
 
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ic_parse_req req = { 0 };
 	struct ic_iptc_rule enc;
 	struct ic_rules rs;
-	struct ic_err err;
+	struct ic_err err = { 0 };
 	char *buf, *p;
 	size_t n = 0;
 

@@ -88,9 +88,9 @@ void ic_err_warn(struct ic_err *e, const char *text)
 	for (line = text; *line; line = *end ? end + 1 : end) {
 		end = strchrnul(line, '\n');
 		n = (size_t)(end - line);
-		if (n < 9 || strncmp(line, "Warning: ", 9) || memmem(e->warn, strlen(e->warn), line, n))
+		have = strnlen(e->warn, sizeof(e->warn) - 1);
+		if (n < 9 || strncmp(line, "Warning: ", 9) || memmem(e->warn, have, line, n))
 			continue;
-		have = strlen(e->warn);
 		if (have + n + 2 > sizeof(e->warn))
 			return;
 		memcpy(e->warn + have, line, n);

@@ -16,6 +16,7 @@
 #define IC_HIDDEN __attribute__((visibility("hidden")))
 #define IC_ERRMSG_MAX 1024
 
+/* A sink starts zeroed (struct ic_err e = { 0 }, or ic_call_begin): warn is read back. */
 struct ic_err {
 	int code;			/* 0 while nothing failed */
 	int exit_status;		/* exec backend: the binary's exit status, else 0 */
