@@ -44,23 +44,14 @@ int ic_iptc_rule_parse(struct ic_ctx *cx, const struct ic_op *op, struct xtc_han
 {
 	const struct ic_iptc_family *f = ic_iptc_family_of(cx->proto);
 	struct chain_query q = { .f = f, .xh = xh };
-	const struct ic_parse_req req = {
-		.nfproto = f->xt->nfproto, .mode = cx->mode, .table = op->table,
-		.chain = op->chain, .spec = op->spec,
-		.chain_exists = xh ? chain_exists : NULL, .arg = &q,
-		.prog = cx->input_prog, .line = cx->input_line,
-	};
 	struct ic_rules rs;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	rc = ic_xt_parse(&req, &rs, cx->err);
+	rc = ic_op_parse(cx, op, xh ? chain_exists : NULL, &q, NULL, &rs);
 	if (rc)
 		return rc;
-	if (rs.n == 0)
-		rc = ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
-	else
-		rc = ic_legacy_entry_check(cx, &rs);
+	rc = ic_legacy_entry_check(cx, &rs);
 	if (!rc)
 		rc = ic_iptc_encode(f, &rs, r, cx->err);
 	ic_rules_free(&rs);

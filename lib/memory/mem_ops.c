@@ -187,28 +187,10 @@ static int any_revision(const char *name, uint8_t rev, int opt)
 int ic_mem_parse(struct ic_ctx *cx, const struct ic_mem_table *t, const struct ic_op *op,
 		 struct ic_rules *out)
 {
-	struct ic_parse_req req = {
-		.nfproto = nfproto_of(cx),
-		.mode = cx->mode,
-		.table = op->table,
-		.chain = op->chain,
-		.spec = op->spec,
-		.chain_exists = t ? chain_exists : NULL,
-		.arg = (void *)t,
-		.compat_rev = any_revision,
-		.prog = cx->input_prog,
-		.line = cx->input_line,
-	};
-	int rc;
+	int rc = ic_op_parse(cx, op, t ? chain_exists : NULL, (void *)t, any_revision, out);
 
-	memset(out, 0, sizeof(*out));
-	rc = ic_xt_parse(&req, out, cx->err);
 	if (rc)
 		return rc;
-	if (out->n == 0) {
-		ic_rules_free(out);
-		return ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
-	}
 	/* what libiptc cannot hold, the libiptc backend refuses */
 	rc = ic_legacy_entry_check(cx, out);
 	if (rc)

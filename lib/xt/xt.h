@@ -109,6 +109,18 @@ int ic_xt_target_new(uint8_t nfproto, const char *name, size_t data_size,
 int ic_xt_ext_sizes(uint8_t nfproto, bool target, const char *name, uint8_t revision,
 		    size_t *size, size_t *userspacesize, struct ic_err *err) IC_HIDDEN;
 
+/*
+ * A rule op's words parsed as ic_xt_parse does, the request made from the handle (family,
+ * mode, iptables_restore's program and line) and the op (table, chain, words): what every
+ * kernel backend does first. @chain_exists / @arg and @compat_rev as in struct ic_parse_req.
+ * An empty result is refused too ("cannot parse the rulespec"). 0 with @out filled, or a
+ * code in cx->err and @out empty.
+ */
+struct ic_ctx;
+struct ic_op;
+int ic_op_parse(struct ic_ctx *cx, const struct ic_op *op, ic_chain_exists_fn *chain_exists,
+		void *arg, ic_compat_rev_fn *compat_rev, struct ic_rules *out) IC_HIDDEN;
+
 /* iptables -N's check: 1 when @name is a target's name (ACCEPT, LOG, ...: a chain may not be
  * named so), 0 when not, or an error code in @err. */
 int ic_xt_is_target(uint8_t nfproto, const char *mode, const char *name, struct ic_err *err)

@@ -20,6 +20,27 @@ static void parse_req(const struct ic_ctx *cx, const char *table, const char *ch
 	req->spec = spec;
 }
 
+int ic_op_parse(struct ic_ctx *cx, const struct ic_op *op, ic_chain_exists_fn *chain_exists,
+		void *arg, ic_compat_rev_fn *compat_rev, struct ic_rules *out)
+{
+	struct ic_parse_req req;
+	int rc;
+
+	parse_req(cx, op->table, op->chain, op->spec, &req);
+	req.chain_exists = chain_exists;
+	req.arg = arg;
+	req.compat_rev = compat_rev;
+	memset(out, 0, sizeof(*out));
+	rc = ic_xt_parse(&req, out, cx->err);
+	if (rc)
+		return rc;
+	if (out->n == 0) {
+		ic_rules_free(out);
+		return ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
+	}
+	return 0;
+}
+
 int ic_canonical_rule(struct ic_ctx *cx, const char *table, const char *chain,
 		      const char *const *spec, struct ic_strv *out)
 {
