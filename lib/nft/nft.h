@@ -81,6 +81,7 @@ struct ic_nft_sock {
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
+	size_t sndbuf;			/* the send buffer the kernel gave, as last asked */
 };
 
 /* Open the handle's NETLINK_NETFILTER socket in its network namespace. 0 or a recorded code. */
@@ -127,6 +128,11 @@ static inline size_t ic_nft_batch_count(const struct ic_nft_batch *b)
 	return b->ntags;
 }
 void ic_nft_batch_free(struct ic_nft_batch *b) IC_HIDDEN;
+
+/* Hand @fn every message already queued on @s (no waiting); *lost becomes true when the
+ * kernel had to drop some (the socket's receive buffer overflowed). 0, or -1 on ENOMEM. */
+typedef void ic_nft_each_fn(const struct nlmsghdr *nlh, void *arg);
+int ic_nft_drain(struct ic_nft_sock *s, ic_nft_each_fn *fn, void *arg, bool *lost) IC_HIDDEN;
 
 /* What the kernel said of a sent batch. */
 struct ic_nft_reply {
@@ -303,9 +309,9 @@ int ic_nft_view(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_oplo
 int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *op,
 		     const struct ic_oplog *pending) IC_HIDDEN;
 
-/* Parse a rule op's words as iptables-nft does (jumps resolved in @t when not NULL). */
-int ic_nft_parse(struct ic_ctx *cx, const struct ic_nft_table *t, const struct ic_op *op,
-		 struct ic_rules *out) IC_HIDDEN;
+/* Parse a rule op's words as iptables-nft does: revisions from nft_compat, jumps to chains
+ * checked later, against the table (nft_prepare's "Chain 'X' does not exist"). */
+int ic_nft_parse(struct ic_ctx *cx, const struct ic_op *op, struct ic_rules *out) IC_HIDDEN;
 
 /* ---- change watching (nft_watch.c) ---- */
 

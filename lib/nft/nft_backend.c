@@ -62,7 +62,7 @@ static int nft_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *ar
 	}
 	if (!op->spec)
 		return 0;
-	rc = ic_nft_parse(cx, NULL, op, &rs);
+	rc = ic_nft_parse(cx, op, &rs);
 	if (rc)
 		return rc;
 	if (op->code == IC_OP_REPLACE && rs.n != 1)

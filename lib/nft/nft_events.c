@@ -8,9 +8,7 @@
  * anything is missing (events lost, a commit still being announced) the whole cache goes,
  * as it would without events.
  */
-#include <errno.h>
 #include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
@@ -19,8 +17,6 @@
 #include <libnftnl/gen.h>
 
 #include "nft.h"
-
-#define EV_BUF (64 * 1024)
 
 int ic_nft_events_open(struct ic_ctx *cx, struct ic_nft_events *ev)
 {
@@ -68,8 +64,15 @@ static const struct ic_nft_tabledef *table_of(const struct nlmsghdr *nlh)
 	return NULL;
 }
 
-static void read_event(const struct nlmsghdr *nlh, uint8_t family, struct ic_nft_events *ev)
+struct reader {
+	struct ic_nft_events *ev;
+	uint8_t family;
+};
+
+static void read_event(const struct nlmsghdr *nlh, void *arg)
 {
+	struct ic_nft_events *ev = ((struct reader *)arg)->ev;
+	uint8_t family = ((struct reader *)arg)->family;
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
 	const struct ic_nft_tabledef *d;
 	struct nftnl_gen *gen;
@@ -102,34 +105,10 @@ static void read_event(const struct nlmsghdr *nlh, uint8_t family, struct ic_nft
 
 void ic_nft_events_read(struct ic_nft_events *ev, uint8_t family)
 {
-	const struct nlmsghdr *nlh;
-	char *buf;
-	ssize_t n;
-	int len;
+	struct reader r = { ev, family };
 
-	if (!ev->s.nl)
-		return;
-	buf = malloc(EV_BUF);
-	if (!buf) {
+	if (ev->s.nl && ic_nft_drain(&ev->s, read_event, &r, &ev->lost))
 		ev->lost = true;
-		return;
-	}
-	for (;;) {
-		n = recv(mnl_socket_get_fd(ev->s.nl), buf, EV_BUF, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == ENOBUFS) {
-			ev->lost = true;
-			continue;
-		}
-		if (n <= 0)
-			break;
-		len = (int)n;
-		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len))
-			read_event(nlh, family, ev);
-	}
-	free(buf);
 }
 
 /* A commit the kernel is still announcing: its generation is out (GETGEN shows it) before

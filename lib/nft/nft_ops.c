@@ -217,32 +217,10 @@ static int need_chain(struct work *w, struct ic_nft_table *t, struct ic_nft_chai
 
 /* ---- parsing and the canonical form ---- */
 
-int ic_nft_parse(struct ic_ctx *cx, const struct ic_nft_table *t, const struct ic_op *op,
-		 struct ic_rules *out)
+int ic_nft_parse(struct ic_ctx *cx, const struct ic_op *op, struct ic_rules *out)
 {
-	struct ic_parse_req req = {
-		.nfproto = family_of(cx),
-		.mode = cx->mode,
-		.table = op->table,
-		.chain = op->chain,
-		.spec = op->spec,
-		/* a jump to a missing chain is nft_prepare's error, not the parser's */
-		.chain_exists = NULL,
-		.compat_rev = ic_nft_compat_rev,
-		.prog = cx->input_prog,
-		.line = cx->input_line,
-	};
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = ic_xt_parse(&req, out, cx->err);
-	if (rc)
-		return rc;
-	if (out->n == 0) {
-		ic_rules_free(out);
-		return ic_error(cx, IPTABLES_EINVAL, "cannot parse the rulespec");
-	}
-	return 0;
+	/* a jump to a missing chain is nft_prepare's error, not the parser's */
+	return ic_op_parse(cx, op, NULL, NULL, ic_nft_compat_rev, out);
 }
 
 /* @r as the kernel will hold it: encoded (*nr, when wanted) and decoded again, which is
@@ -285,17 +263,15 @@ static bool jumps_builtin(const struct ic_nft_table *t, const struct ic_rule *r)
 	return c && c->hook >= 0;
 }
 
-/* Insert @r at index @at of @c (@at == c->n: append), in the model and the batch. */
-static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, size_t at,
-		    const struct ic_rule *r)
+/* The action of @kind that sends @r to chain @c, with the model's rule it becomes (its
+ * canonical form, a->mrule). 0 or a recorded code (no action added then). */
+static int rule_act(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c,
+		    enum act_kind kind, const struct ic_rule *r, struct act **out)
 {
 	struct ic_nft_rule *m = calloc(1, sizeof(*m));
-	struct act *a;
+	struct act *a = m ? act_add(w, kind, t, c->name) : NULL;
 	int rc;
 
-	if (!m)
-		return nomem(w->cx);
-	a = act_add(w, A_RULE_ADD, t, c->name);
 	if (!a) {
 		free(m);
 		return nomem(w->cx);
@@ -306,10 +282,25 @@ static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 		ic_nft_rule_free(m);
 		return rc;
 	}
+	a->mrule = m;
+	a->jumps_builtin = jumps_builtin(t, r);
+	*out = a;
+	return 0;
+}
+
+/* Insert @r at index @at of @c (@at == c->n: append), in the model and the batch. */
+static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, size_t at,
+		    const struct ic_rule *r)
+{
+	struct ic_nft_rule *m;
+	struct act *a;
+	int rc = rule_act(w, t, c, A_RULE_ADD, r, &a);
+
+	if (rc)
+		return rc;
+	m = a->mrule;
 	m->id = ++w->st->next_id ? w->st->next_id : ++w->st->next_id;
 	a->id = m->id;
-	a->jumps_builtin = jumps_builtin(t, r);
-	a->mrule = m;
 	a->insert = at < c->n;
 	if (at < c->n) {
 		a->pos_handle = c->rules[at]->handle;
@@ -340,7 +331,7 @@ static int rule_del(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c,
 			size_t at, const struct ic_rule *r)
 {
-	struct ic_nft_rule *old = c->rules[at], *m;
+	struct ic_nft_rule *old = c->rules[at];
 	struct act *a;
 	int rc;
 
@@ -349,23 +340,12 @@ static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_ch
 		rc = rule_add(w, t, c, at, r);
 		return rc ? rc : rule_del(w, t, c, at + 1);
 	}
-	m = calloc(1, sizeof(*m));
-	a = m ? act_add(w, A_RULE_REPLACE, t, c->name) : NULL;
-	if (!a) {
-		free(m);
-		return nomem(w->cx);
-	}
-	rc = canonical(w, t->def->name, c->name, r, &a->nr, &m->r);
-	if (rc) {
-		w->n--;
-		ic_nft_rule_free(m);
+	rc = rule_act(w, t, c, A_RULE_REPLACE, r, &a);
+	if (rc)
 		return rc;
-	}
 	a->handle = old->handle;
-	a->mrule = m;
-	a->jumps_builtin = jumps_builtin(t, r);
 	forget_rule(w, old);
-	ic_nft_rule_set(c, at, m, ic_nft_rule_key(family_of(w->cx), &m->r));
+	ic_nft_rule_set(c, at, a->mrule, ic_nft_rule_key(family_of(w->cx), &a->mrule->r));
 	return 0;
 }
 
@@ -470,7 +450,7 @@ static int rule_op(struct work *w, struct ic_nft_table *t, const struct ic_op *o
 	int rc = 0;
 
 	if (!rs) {
-		rc = ic_nft_parse(w->cx, t, op, &parsed);
+		rc = ic_nft_parse(w->cx, op, &parsed);
 		rs = &parsed;
 	}
 	if (!rc)

@@ -270,8 +270,10 @@ struct batch_rx {
 	int cb_rc;
 };
 
-static void read_reply(const struct nlmsghdr *nlh, struct batch_rx *rx)
+static void read_reply(const struct nlmsghdr *nlh, void *arg)
 {
+	struct batch_rx *rx = arg;
+
 	const struct nlmsgerr *e;
 	uint16_t nft = NFNL_SUBSYS_NFTABLES << 8;
 
@@ -298,8 +300,12 @@ static int send_all(struct ic_ctx *cx, struct ic_nft_sock *s, const struct ic_nf
 
 	if (b->len > (size_t)INT32_MAX / 2)
 		return ic_error(cx, IPTABLES_EINVAL, "%s: batch too large", ic_prog(cx));
-	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0 && (size_t)cur < b->len + 4096)
+	/* asked of the kernel only when a batch outgrows what it said last time */
+	if (s->sndbuf < b->len + 4096) {
 		set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, (int)b->len + 4096);
+		if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0 && cur > 0)
+			s->sndbuf = (size_t)cur;
+	}
 	if (mnl_socket_sendto(s->nl, b->buf, b->len) < 0)
 		return sys_fail(cx, "send", errno);
 	return 0;
@@ -310,9 +316,7 @@ int ic_nft_batch_send(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_ba
 {
 	struct batch_rx rx = { b, echo_cb, arg, rep, 0 };
 	const struct nlmsghdr *nlh;
-	char *buf;
-	ssize_t n;
-	int rc, len;
+	int rc;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->err_tag = SIZE_MAX;
@@ -324,17 +328,28 @@ int ic_nft_batch_send(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_ba
 	rc = send_all(cx, s, b);
 	if (rc)
 		return rc;
-	buf = malloc(RECV_BUF);
-	if (!buf)
+	/* The kernel ran the whole batch inside sendmsg: every reply is queued already. Lost
+	 * ones can only be echoes: the caller can no longer trust what it learnt. */
+	if (ic_nft_drain(s, read_reply, &rx, &rep->echo_lost))
 		return ic_err_nomem(cx->err, ic_prog(cx));
-	/* The kernel ran the whole batch inside sendmsg: every reply is queued already. */
+	return rx.cb_rc ? rx.cb_rc : 0;
+}
+
+int ic_nft_drain(struct ic_nft_sock *s, ic_nft_each_fn *fn, void *arg, bool *lost)
+{
+	const struct nlmsghdr *nlh;
+	char *buf = malloc(RECV_BUF);
+	ssize_t n;
+	int len;
+
+	if (!buf)
+		return -1;
 	for (;;) {
 		n = recv(mnl_socket_get_fd(s->nl), buf, RECV_BUF, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
-			/* echoes lost: the caller can no longer trust what it learnt */
-			rep->echo_lost = true;
+			*lost = true;
 			continue;
 		}
 		if (n <= 0)
@@ -342,8 +357,8 @@ int ic_nft_batch_send(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_ba
 		len = (int)n;
 		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len))
-			read_reply(nlh, &rx);
+			fn(nlh, arg);
 	}
 	free(buf);
-	return rx.cb_rc ? rx.cb_rc : 0;
+	return 0;
 }
