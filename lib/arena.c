@@ -5,7 +5,8 @@
 
 #include "arena.h"
 
-#define ARENA_CHUNK (1024 * 1024)
+#define ARENA_FIRST (16 * 1024)	/* a call's few ops stay small ... */
+#define ARENA_CHUNK (1024 * 1024)	/* ... and a bulk restore grows to this */
 
 struct ic_arena_chunk {
 	struct ic_arena_chunk *next;
@@ -36,8 +37,11 @@ void *ic_arena_alloc(struct ic_arena *a, size_t size)
 	size_t need = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 
 	if (!c || c->size - c->used < need) {
-		size_t csize = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		size_t csize = c ? (c->size * 2 < ARENA_CHUNK ? c->size * 2 : ARENA_CHUNK)
+				 : ARENA_FIRST;
 
+		if (csize < need)
+			csize = need;
 		c = chunk_map(csize);
 		if (!c)
 			return NULL;

@@ -80,6 +80,9 @@ struct ic_backend {
 	/* Optional: the tables that exist, in the order the variant's iptables-save prints
 	 * them (iptables_save with no table). */
 	int (*list_tables)(struct ic_ctx *cx, const struct ic_oplog *pending, struct ic_strv *out);
+	/* Optional: 0 when @table can be initialised here, else the code list_chains gives
+	 * (an iptables_restore `*table` line), when that is cheaper than listing it. */
+	int (*table_check)(struct ic_ctx *cx, const char *table);
 	/* Optional: iptables-save text of @table (NULL: every table) without the two comment
 	 * lines, when the backend has a better way than composing it from list and stats. */
 	int (*save)(struct ic_ctx *cx, const char *table, bool counters, char **text);

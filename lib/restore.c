@@ -237,7 +237,9 @@ static int table_line(struct plan *p, const struct ic_rline *l)
 	/* iptables-restore initialises the table first: a name the kernel does not know is
 	 * refused at its own line */
 	rc = ic_check_table(ctx(p), l->name);
-	if (!rc)
+	if (!rc && p->h->be->table_check)
+		rc = p->h->be->table_check(ctx(p), l->name);
+	else if (!rc)
 		rc = p->h->be->list_chains(ctx(p), ic_txn_pending(p->h, &log), l->name, &chains);
 	ic_strv_clear(&chains);
 	if ((rc == IPTABLES_ENOTFOUND || rc == IPTABLES_EINVAL) && !strcmp(ctx(p)->mode, "nf_tables"))

@@ -76,20 +76,27 @@ static char *next_token(const char **p, const char *end, char *buf, size_t len)
 	return buf;
 }
 
-static int push_word(struct reader *r, struct ic_rline *l, size_t *cap, const char *w,
+/* A copy of @len bytes at @s, NUL-terminated, that lives as long as the script. */
+static char *keep(struct reader *r, const char *s, size_t len)
+{
+	char *copy = ic_arena_alloc(&r->out->arena, len + 1);
+
+	if (copy) {
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+static int push_word(struct reader *r, struct ic_rline *l, char **words, const char *w,
 		     size_t len)
 {
-	char *copy;
-
 	if (l->nwords + PREFIX_WORDS + 1 >= MAX_ARGC)
 		return param_error(r, "Parser cannot handle more arguments");
-	copy = strndup(w, len);
-	if (!copy || IC_VEC_RESERVE(l->words, *cap, l->nwords + 2)) {
-		free(copy);
+	words[l->nwords] = keep(r, w, len);
+	if (!words[l->nwords])
 		return nomem(r);
-	}
-	l->words[l->nwords++] = copy;
-	l->words[l->nwords] = NULL;
+	l->nwords++;
 	return 0;
 }
 
@@ -97,9 +104,9 @@ static int push_word(struct reader *r, struct ic_rline *l, size_t *cap, const ch
  * takes the next character as it is. */
 static int split_words(struct reader *r, struct ic_rline *l, const char *s, const char *end)
 {
-	char word[PARAM_MAX];
+	char word[PARAM_MAX], *words[MAX_ARGC];
 	bool quote = false, esc = false;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int rc;
 
 	for (; s < end; s++) {
@@ -126,13 +133,18 @@ static int split_words(struct reader *r, struct ic_rline *l, const char *s, cons
 			return param_error(r, "Parameter too long!");
 		continue;
 split:
-		rc = push_word(r, l, &cap, word, len);
+		rc = push_word(r, l, words, word, len);
 		if (rc)
 			return rc;
 		len = 0;
 	}
-	if (len)
-		return push_word(r, l, &cap, word, len);
+	if (len && (rc = push_word(r, l, words, word, len)))
+		return rc;
+	l->words = ic_arena_alloc(&r->out->arena, (l->nwords + 1) * sizeof(*l->words));
+	if (!l->words)
+		return nomem(r);
+	memcpy(l->words, words, l->nwords * sizeof(*l->words));
+	l->words[l->nwords] = NULL;
 	return 0;
 }
 
@@ -152,8 +164,8 @@ static int rule_counters(struct reader *r, struct ic_rline *l, const char **s, c
 	if (colon + 1 == close)
 		return param_error(r, "Bad line %d: need ]", r->line);
 	/* handed on as words: the rule parser's -c checks them, as iptables' does */
-	l->pcnt = strndup(*s + 1, (size_t)(colon - *s - 1));
-	l->bcnt = strndup(colon + 1, (size_t)(close - colon - 1));
+	l->pcnt = keep(r, *s + 1, (size_t)(colon - *s - 1));
+	l->bcnt = keep(r, colon + 1, (size_t)(close - colon - 1));
 	if (!l->pcnt || !l->bcnt)
 		return nomem(r);
 	*s = close + 1;
@@ -168,7 +180,7 @@ static int table_line(struct reader *r, const char *s, const char *end)
 	if (!next_token(&s, end, name, sizeof(name)))
 		return param_error(r, "%s: line %d table name invalid", r->prog, r->line);
 	l = add_line(r, IC_RLINE_TABLE);
-	if (!l || !(l->name = strdup(name)))
+	if (!l || !(l->name = keep(r, name, strlen(name))))
 		return nomem(r);
 	return 0;
 }
@@ -187,8 +199,9 @@ static int chain_line(struct reader *r, const char *s, const char *end)
 		return param_error(r, "%s: line %d policy invalid", r->prog, r->line);
 	has_ctr = next_token(&s, end, ctr, sizeof(ctr)) != NULL;
 	l = add_line(r, IC_RLINE_CHAIN);
-	if (!l || !(l->name = strdup(chain)) || !(l->policy = strdup(policy)) ||
-	    (has_ctr && !(l->counters = strdup(ctr))))
+	if (!l || !(l->name = keep(r, chain, strlen(chain))) ||
+	    !(l->policy = keep(r, policy, strlen(policy))) ||
+	    (has_ctr && !(l->counters = keep(r, ctr, strlen(ctr)))))
 		return nomem(r);
 	return 0;
 }
@@ -255,19 +268,8 @@ int ic_rscript_parse(const char *text, const char *prog, const char *version_mod
 
 void ic_rscript_free(struct ic_rscript *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		struct ic_rline *l = &s->v[i];
-
-		free(l->name);
-		free(l->policy);
-		free(l->counters);
-		free(l->pcnt);
-		free(l->bcnt);
-		for (size_t k = 0; k < l->nwords; k++)
-			free(l->words[k]);
-		free(l->words);
-	}
 	free(s->v);
+	ic_arena_free(&s->arena);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "err.h"
 
 enum ic_rline_kind {
@@ -37,6 +38,7 @@ struct ic_rscript {
 	struct ic_rline *v;
 	size_t n, cap;
 	int last_line;			/* number of the input's last line */
+	struct ic_arena arena;		/* every line's strings and word arrays */
 };
 
 /*

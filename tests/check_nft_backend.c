@@ -336,6 +336,71 @@ START_TEST(nft_two_handles)
 }
 END_TEST
 
+/* ---- big batches ---- */
+
+extern unsigned long ic_test_nft_loads;
+
+static const char *addr(bool v6, int i, char *buf, size_t len)
+{
+	snprintf(buf, len, v6 ? "2001:db8::%x" : "10.9.%d.%d", v6 ? i + 1 : i / 256, i % 256);
+	return buf;
+}
+
+/*
+ * A transaction of many messages goes out with the handle out of the event group, and the
+ * kernel echoes only the first and the last chain or rule it numbers in each table: the
+ * handles of all the others follow from those two. Calls after it that need handles (delete
+ * by spec and number, replace, insert before a rule, rename) work on the model it left,
+ * without reading the table again, and agree with the CLI; so does a CLI write after it.
+ */
+START_TEST(nft_big_batch_keeps_model)
+{
+	const struct tcfg *c = nft_cfg(_i);
+	bool v6 = c->proto == IPTABLES_IPV6;
+	iptables *h = topen(c);
+	unsigned long loads;
+	char a[64];
+
+	ck_assert_int_eq(iptables_begin(h), 0);
+	/* a fresh namespace: the table and INPUT come into being in this batch */
+	OURS(iptables_append(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")));
+	OURS(iptables_new_chain(h, "filter", "A"));
+	OURS(iptables_new_chain(h, "filter", "B"));
+	for (int i = 0; i < 40; i++)
+		OURS(iptables_append(h, "filter", "A",
+				     IPTABLES_SPEC("-s", addr(v6, i, a, sizeof(a)), "-j", "B")));
+	/* B is renamed before it has a handle (A's rules jump to C now), then made, dropped
+	 * and made again */
+	OURS(iptables_rename_chain(h, "filter", "B", "C"));
+	OURS(iptables_new_chain(h, "filter", "B"));
+	OURS(iptables_delete_chain(h, "filter", "B"));
+	OURS(iptables_new_chain(h, "filter", "B"));
+	OURS(iptables_append(h, "filter", "B", IPTABLES_SPEC("-j", "RETURN")));
+	OURS(iptables_insert(h, "filter", "A", 5, IPTABLES_SPEC("-j", "C")));
+	OURS(iptables_delete_by_id(h, "filter", "A", 3));
+	OURS(iptables_replace(h, "filter", "A", 7, IPTABLES_SPEC("-j", "RETURN")));
+	OURS(iptables_commit(h));
+	ck_oracle(h, c, "filter", NULL, false);
+
+	loads = ic_test_nft_loads;
+	OURS(iptables_delete(h, "filter", "A",
+			     IPTABLES_SPEC("-s", addr(v6, 20, a, sizeof(a)), "-j", "C")));
+	OURS(iptables_delete_by_id(h, "filter", "A", 1));
+	OURS(iptables_replace(h, "filter", "A", 2, IPTABLES_SPEC("-j", "DROP")));
+	OURS(iptables_insert(h, "filter", "A", 3, IPTABLES_SPEC("-j", "ACCEPT")));
+	OURS(iptables_rename_chain(h, "filter", "C", "D"));
+	OURS(iptables_rename_chain(h, "filter", "B", "E"));
+	OURS(iptables_delete(h, "filter", "INPUT", IPTABLES_SPEC("-j", "ACCEPT")));
+	ck_assert_msg(ic_test_nft_loads == loads, "%s: the table was read again %lu times",
+		      c->name, ic_test_nft_loads - loads);
+	ck_oracle(h, c, "filter", NULL, false);
+	CLI("-A A -j RETURN");
+	CLI("-D A 4");
+	ck_oracle(h, c, "filter", NULL, false);
+	iptables_free(h);
+}
+END_TEST
+
 /* ---- reading while others commit ---- */
 
 /*
@@ -521,6 +586,7 @@ Suite *tsuite(void)
 	tcase_set_timeout(cache, ttimeout(30));
 	tcase_add_loop_test(cache, nft_cache_follows_cli, 0, 2);
 	tcase_add_loop_test(cache, nft_two_handles, 0, 2);
+	tcase_add_loop_test(cache, nft_big_batch_keeps_model, 0, 2);
 	suite_add_tcase(s, cache);
 	tcase_add_checked_fixture(reads, tns_enter, NULL);
 	tcase_set_timeout(reads, ttimeout(60));

@@ -473,4 +473,5 @@ const struct ic_backend ic_backend_libiptc = {
 	.commit = ic_iptc_commit,
 	.validate = ic_iptc_validate,
 	.list_tables = ic_iptc_list_tables,
+	.table_check = ic_iptc_table_check,
 };

@@ -91,6 +91,8 @@ int ic_iptc_pristine_restore(struct ic_iptc_session *s, const struct ic_iptc_pri
 void ic_iptc_pristine_free(struct ic_iptc_session *s, struct ic_iptc_pristine *p) IC_HIDDEN;
 
 /* ---- the tables that exist (iptc_tables.c) ---- */
+/* The backend's table_check: can @table be initialised (iptc_init's first question). */
+int ic_iptc_table_check(struct ic_ctx *cx, const char *table) IC_HIDDEN;
 int ic_iptc_list_tables(struct ic_ctx *cx, const struct ic_oplog *pending,
 			struct ic_strv *out) IC_HIDDEN;
 

@@ -144,8 +144,8 @@ struct ic_nft_reply {
 };
 
 /* Close and send @b in one sendmsg, then read every reply the kernel queued: errors (the
- * first kept in @rep), and echoed messages handed to @echo_cb (NEWRULE only) with the tag
- * of the message they answer. 0 when sent (rep->err tells what the kernel said), or a
+ * first kept in @rep), and echoed messages handed to @echo_cb (NEWRULE, NEWCHAIN) with the
+ * tag of the message they answer. 0 when sent (rep->err tells what the kernel said), or a
  * recorded code when the socket failed. */
 typedef int ic_nft_echo_cb(const struct nlmsghdr *nlh, size_t tag, void *arg);
 int ic_nft_batch_send(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_batch *b,
@@ -158,6 +158,7 @@ struct ic_nft_rule {
 	uint64_t handle;		/* the kernel's; 0 while only in a batch */
 	uint32_t id;			/* NFTA_RULE_ID while in a batch */
 	bool opaque;			/* not expressible as iptables: r is empty */
+	size_t act;			/* while in a batch: 1 + the index of the act adding it */
 };
 
 struct ic_nft_chain {
@@ -187,7 +188,8 @@ struct ic_nft_tabledef {
 	size_t n;
 };
 /* The tables iptables-nft knows, in the order iptables-nft-save prints them; NULL when
- * @name is none of them. */
+ * @name is none of them. At most IC_NFT_MAX_TABLES: sets of them are bit masks. */
+#define IC_NFT_MAX_TABLES 32
 const struct ic_nft_tabledef *ic_nft_tabledef(const char *name) IC_HIDDEN;
 extern const struct ic_nft_tabledef ic_nft_tables[] IC_HIDDEN;
 extern const size_t ic_nft_ntables IC_HIDDEN;
@@ -217,6 +219,7 @@ struct ic_nft_events {
 					 * announced (before its NEWGEN) */
 	unsigned changed;		/* tables other writers' commits touched, not yet acted on */
 	bool lost;			/* events were dropped or unreadable */
+	bool muted;			/* out of the group while our own batch runs */
 };
 
 /* A socket in the handle's namespace listening to ruleset events. 0 or a recorded code
@@ -230,6 +233,18 @@ void ic_nft_events_own(struct ic_nft_events *ev, uint32_t gen) IC_HIDDEN;
 /* True when every commit up to @gen was read whole (and nothing lost since the last call),
  * waiting a few milliseconds at most for one the kernel is still announcing. */
 bool ic_nft_events_complete(struct ic_nft_events *ev, uint8_t family, uint32_t gen) IC_HIDDEN;
+/* Leave the group while our own batch runs: the kernel then does not write out every object
+ * of it once more for us. True when left (call ic_nft_cache_unmute after the batch). */
+bool ic_nft_events_mute(struct ic_nft_events *ev) IC_HIDDEN;
+/* Join again and read what was queued before leaving; false when that failed (then there
+ * are no events any more). */
+bool ic_nft_events_unmute(struct ic_nft_events *ev, uint8_t family) IC_HIDDEN;
+
+/* The generation a commit makes after @gen (the kernel skips 0). */
+static inline uint32_t ic_nft_gen_next(uint32_t gen)
+{
+	return gen + 1 ? gen + 1 : 1;
+}
 
 struct ic_nft_cache {
 	bool valid;			/* gen is the kernel's as last seen */
@@ -251,6 +266,12 @@ void ic_nft_cache_forget(struct ic_nft_cache *c, unsigned mask) IC_HIDDEN;
 int ic_nft_cache_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c) IC_HIDDEN;
 /* After our batch made generation @gen: the cache is at it. */
 void ic_nft_cache_committed(struct ic_nft_cache *c, uint32_t gen) IC_HIDDEN;
+/* After a batch sent with the events muted (ic_nft_events_mute): back in the group, and
+ * sure that no commit went unseen meanwhile: the kernel must be at @own (our batch landed,
+ * @committed) or at the last generation announced (it did not). Otherwise the events
+ * count as lost, and the next check drops the whole cache. */
+void ic_nft_cache_unmute(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
+			 bool committed, uint32_t own) IC_HIDDEN;
 /* After the kernel refused our batch as stale: true when no table of @mask changed since
  * (the same batch may go again, at the generation the cache is now at). */
 bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
@@ -263,6 +284,11 @@ bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct i
 int ic_nft_cache_table(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
 		       const char *table, bool counters, bool consistent,
 		       struct ic_nft_table **out) IC_HIDDEN;
+
+#ifdef IC_TEST_HOOKS
+/* Test-only: how many times a table was read from the kernel. */
+extern unsigned long ic_test_nft_loads IC_HIDDEN;
+#endif
 
 struct ic_nft_chain *ic_nft_chain_find(const struct ic_nft_table *t, const char *name) IC_HIDDEN;
 /* A new user chain at its sorted place; NULL on ENOMEM. */

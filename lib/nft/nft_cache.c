@@ -316,6 +316,25 @@ void ic_nft_cache_committed(struct ic_nft_cache *c, uint32_t gen)
 	c->gen = gen;
 }
 
+void ic_nft_cache_unmute(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
+			 bool committed, uint32_t own)
+{
+	struct ic_nft_events *ev = &c->ev;
+	uint32_t now;
+
+	if (!ic_nft_events_unmute(ev, family_of(cx)))
+		return;
+	/* a commit that got its generation before this GETGEN may have been announced while
+	 * we were out; one after it is announced to us whole */
+	if (ic_nft_genid(cx, s, &now) || ev->pending ||
+	    now != (committed ? own : ev->seen) || (!committed && !ev->seen_valid)) {
+		ev->lost = true;
+		return;
+	}
+	ev->seen = now;
+	ev->seen_valid = true;
+}
+
 bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache *c,
 			      unsigned mask)
 {
@@ -490,6 +509,10 @@ static int builtins_init(struct ic_nft_table *t)
 
 /* Read @t whole: 0, IC_NFT_AGAIN when a commit interrupted a dump (everything was read, but
  * maybe not at one generation), or a recorded code. */
+#ifdef IC_TEST_HOOKS
+unsigned long ic_test_nft_loads;
+#endif
+
 static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t)
 {
 	static const uint16_t dumps[] = { NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE };
@@ -498,6 +521,9 @@ static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t
 	bool interrupted = false;
 	int rc = 0;
 
+#ifdef IC_TEST_HOOKS
+	ic_test_nft_loads++;
+#endif
 	table_clear(t);
 	t->nfproto = family_of(cx);
 	if (builtins_init(t))

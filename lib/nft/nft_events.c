@@ -134,3 +134,31 @@ bool ic_nft_events_complete(struct ic_nft_events *ev, uint8_t family, uint32_t g
 	ev->lost = false;
 	return ok;
 }
+
+bool ic_nft_events_mute(struct ic_nft_events *ev)
+{
+	int grp = NFNLGRP_NFTABLES;
+
+	if (!ev->s.nl || mnl_socket_setsockopt(ev->s.nl, NETLINK_DROP_MEMBERSHIP, &grp,
+					       sizeof(grp)) < 0)
+		return false;
+	ev->muted = true;
+	return true;
+}
+
+bool ic_nft_events_unmute(struct ic_nft_events *ev, uint8_t family)
+{
+	int grp = NFNLGRP_NFTABLES;
+
+	if (!ev->muted)
+		return ev->s.nl != NULL;
+	ev->muted = false;
+	if (mnl_socket_setsockopt(ev->s.nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		ic_nft_sock_close(&ev->s);
+		ev->s.nl = NULL;
+		ev->lost = true;
+		return false;
+	}
+	ic_nft_events_read(ev, family);
+	return true;
+}

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
@@ -27,7 +28,7 @@
 #include "../xt/xt.h"
 
 #define MAX_TRIES 64		/* a call started again after another writer got in first */
-#define MAX_ECHO 4096		/* new rules whose handles come back echoed */
+#define MUTE_MIN 16		/* batches touching this many objects are not announced to us */
 
 enum act_kind {
 	A_TABLE,		/* NEWTABLE */
@@ -61,6 +62,9 @@ struct act {
 	uint64_t pcnt, bcnt;
 	struct nftnl_rule *nr;		/* A_RULE_ADD / A_RULE_REPLACE */
 	struct ic_nft_rule *mrule;	/* the model's rule that gets the new handle */
+	bool echo;			/* NLM_F_ECHO: its handle comes back (see settle) */
+	bool echoed;
+	uint64_t echo_handle;
 };
 
 struct work {
@@ -70,8 +74,8 @@ struct work {
 	size_t n, cap;
 	size_t op;			/* index of the op being applied */
 	int line;			/* and its iptables_restore input line, or 0 */
-	bool pending_handles;		/* a chain got created: its handle is not known */
 	bool reader;			/* a read: tables must be read at one generation */
+	size_t objects;			/* chains and rules the acts touch (a flush: each rule) */
 	unsigned touched;		/* tables (bit per ic_nft_tables row) the ops used */
 };
 
@@ -146,6 +150,7 @@ static struct act *act_add(struct work *w, enum act_kind kind, const struct ic_n
 	if (IC_VEC_RESERVE(w->a, w->cap, w->n + 1))
 		return NULL;
 	a = &w->a[w->n++];
+	w->objects++;
 	memset(a, 0, sizeof(*a));
 	a->kind = kind;
 	a->op = w->op;
@@ -162,14 +167,15 @@ static void acts_free(struct work *w)
 		if (w->a[i].nr)
 			nftnl_rule_free(w->a[i].nr);
 	w->n = 0;
+	w->objects = 0;
 }
 
-/* The model's rule @r leaves the chain before the batch is sent: no echo may reach it. */
+/* The model's rule @r leaves the chain before the batch is sent: no handle may reach it.
+ * r->act names the act that made it, when that act is of this work. */
 static void forget_rule(struct work *w, const struct ic_nft_rule *r)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (w->a[i].mrule == r)
-			w->a[i].mrule = NULL;
+	if (r->act && r->act <= w->n && w->a[r->act - 1].mrule == r)
+		w->a[r->act - 1].mrule = NULL;
 }
 
 /* The table comes into being with the first op that writes into it, as nft_xt_builtin_init
@@ -210,8 +216,7 @@ static int need_chain(struct work *w, struct ic_nft_table *t, struct ic_nft_chai
 	if (!a)
 		return nomem(w->cx);
 	a->builtin = builtin_def(t, c);
-	c->handle = UINT64_MAX;		/* in the batch; read again to learn the handle */
-	w->pending_handles = true;
+	c->handle = UINT64_MAX;		/* in the batch: settle() learns the handle */
 	return 0;
 }
 
@@ -283,6 +288,7 @@ static int rule_act(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 		return rc;
 	}
 	a->mrule = m;
+	m->act = w->n;
 	a->jumps_builtin = jumps_builtin(t, r);
 	*out = a;
 	return 0;
@@ -519,7 +525,6 @@ static int chain_create(struct work *w, struct ic_nft_table *t, const char *chai
 	if (!act_add(w, A_CHAIN_USER, t, chain) || !(c = ic_nft_chain_add(t, chain)))
 		return nomem(w->cx);
 	c->handle = UINT64_MAX;
-	w->pending_handles = true;
 	return 0;
 }
 
@@ -531,6 +536,7 @@ static int chain_flush(struct work *w, struct ic_nft_table *t, struct ic_nft_cha
 	}
 	if (!act_add(w, A_FLUSH, t, c->name))
 		return nomem(w->cx);
+	w->objects += c->n;
 	for (size_t i = 0; i < c->n; i++)
 		forget_rule(w, c->rules[i]);
 	ic_nft_chain_flush(c);
@@ -817,6 +823,8 @@ static int put_chain(struct work *w, struct ic_nft_batch *b, size_t tag, const s
 	default:
 		break;
 	}
+	if (a->echo)
+		flags |= NLM_F_ECHO;
 	nlh = ic_nft_batch_msg(b, type, fam(w), flags, 1024, tag);
 	if (nlh) {
 		nftnl_chain_nlmsg_build_payload(nlh, c);
@@ -826,7 +834,9 @@ static int put_chain(struct work *w, struct ic_nft_batch *b, size_t tag, const s
 	return nlh ? 0 : -1;
 }
 
-/* An upper bound of a rule message's size. */
+/* An upper bound of a rule message's size: 256 bytes an expression, plus the blob of a
+ * match or target (NFTNL_EXPR_MT_INFO / TG_INFO; the same attribute of another expression is
+ * a few bytes of data, counted too). */
 static size_t rule_room(const struct nftnl_rule *nr)
 {
 	size_t n = 1024;
@@ -835,21 +845,16 @@ static size_t rule_room(const struct nftnl_rule *nr)
 	uint32_t len;
 
 	while (it && (e = nftnl_expr_iter_next(it))) {
-		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-
 		n += 256;
-		if ((!strcmp(name, "match") || !strcmp(name, "target")) &&
-		    nftnl_expr_is_set(e, NFTNL_EXPR_MT_INFO)) {
-			nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+		if (nftnl_expr_is_set(e, NFTNL_EXPR_MT_INFO) &&
+		    nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len))
 			n += len;
-		}
 	}
 	nftnl_expr_iter_destroy(it);
 	return n;
 }
 
-static int put_rule(struct work *w, struct ic_nft_batch *b, size_t tag, struct act *a,
-		    bool echo)
+static int put_rule(struct work *w, struct ic_nft_batch *b, size_t tag, struct act *a)
 {
 	struct nftnl_rule *r = a->nr, *own = NULL;
 	struct nlmsghdr *nlh;
@@ -890,7 +895,7 @@ static int put_rule(struct work *w, struct ic_nft_batch *b, size_t tag, struct a
 		flags = 0;
 		break;
 	}
-	if (echo && a->mrule)
+	if (a->echo)
 		flags |= NLM_F_ECHO;
 	nlh = ic_nft_batch_msg(b, type, fam(w), flags, rule_room(r), tag);
 	if (nlh) {
@@ -902,10 +907,43 @@ static int put_rule(struct work *w, struct ic_nft_batch *b, size_t tag, struct a
 	return nlh ? 0 : -1;
 }
 
-static int build(struct work *w, struct ic_nft_batch *b, bool echo)
+/* The acts that take a handle from their table's counter (nf_tables_alloc_handle): a new
+ * chain, a new rule. A replaced rule keeps its handle; a table's comes from elsewhere. */
+static bool takes_handle(const struct act *a)
+{
+	return a->kind == A_CHAIN_BASE || a->kind == A_CHAIN_USER || a->kind == A_RULE_ADD;
+}
+
+/* Per table, the first and the last act that take a handle come back echoed: the kernel
+ * hands out a table's handles one by one, in batch order, so those two give every other
+ * (and check each other). Echoing every message would make the kernel build a copy of
+ * each rule for us, which costs as much as installing it. */
+static void mark_echoes(struct work *w)
+{
+	size_t first[IC_NFT_MAX_TABLES], last[IC_NFT_MAX_TABLES];
+
+	for (size_t t = 0; t < ic_nft_ntables; t++)
+		first[t] = last[t] = SIZE_MAX;
+	for (size_t i = 0; i < w->n; i++) {
+		size_t t = (size_t)(w->a[i].def - ic_nft_tables);
+
+		w->a[i].echo = w->a[i].echoed = false;
+		if (!takes_handle(&w->a[i]))
+			continue;
+		if (first[t] == SIZE_MAX)
+			first[t] = i;
+		last[t] = i;
+	}
+	for (size_t t = 0; t < ic_nft_ntables; t++)
+		if (first[t] != SIZE_MAX)
+			w->a[first[t]].echo = w->a[last[t]].echo = true;
+}
+
+static int build(struct work *w, struct ic_nft_batch *b)
 {
 	int rc = 0;
 
+	mark_echoes(w);
 	if (ic_nft_batch_begin(b, &w->st->sock, w->st->cache.gen))
 		return -1;
 	for (size_t i = 0; !rc && i < w->n; i++) {
@@ -916,7 +954,7 @@ static int build(struct work *w, struct ic_nft_batch *b, bool echo)
 			rc = put_table(w, b, i, a);
 			break;
 		case A_RULE_ADD: case A_RULE_REPLACE: case A_RULE_DEL: case A_FLUSH:
-			rc = put_rule(w, b, i, a, echo);
+			rc = put_rule(w, b, i, a);
 			break;
 		default:
 			rc = put_chain(w, b, i, a);
@@ -926,21 +964,33 @@ static int build(struct work *w, struct ic_nft_batch *b, bool echo)
 	return rc;
 }
 
+/* An echoed NEWRULE or NEWCHAIN: the handle its act took. */
 static int echo_cb(const struct nlmsghdr *nlh, size_t tag, void *arg)
 {
 	struct work *w = arg;
+	struct act *a = tag < w->n ? &w->a[tag] : NULL;
+	struct nftnl_chain *c;
 	struct nftnl_rule *r;
 
-	if (tag >= w->n || !w->a[tag].mrule)
+	if (!a || !a->echo)
 		return 0;
-	r = nftnl_rule_alloc();
-	if (!r)
-		return 0;
-	if (nftnl_rule_nlmsg_parse(nlh, r) == 0 && nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) {
-		w->a[tag].mrule->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-		w->a[tag].mrule->id = 0;
+	if (a->kind == A_RULE_ADD && NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWRULE) {
+		r = nftnl_rule_alloc();
+		if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
+		    nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) {
+			a->echo_handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+			a->echoed = true;
+		}
+		nftnl_rule_free(r);
+	} else if (a->kind != A_RULE_ADD && NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWCHAIN) {
+		c = nftnl_chain_alloc();
+		if (c && nftnl_chain_nlmsg_parse(nlh, c) == 0 &&
+		    nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE)) {
+			a->echo_handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
+			a->echoed = true;
+		}
+		nftnl_chain_free(c);
 	}
-	nftnl_rule_free(r);
 	return 0;
 }
 
@@ -986,44 +1036,111 @@ static int kernel_refused(struct work *w, const struct ic_nft_reply *rep)
 	return rc;
 }
 
-/* After our batch landed at generation gen+1 the model is the kernel's, unless a handle
- * is missing (a chain created, an echo lost): then it is read again when next needed. */
-static void settle(struct work *w, const struct ic_nft_reply *rep, bool echo)
+/* Table @t's handles from its echoed first and last handle-taking acts: 0, or -1 when they
+ * are missing or disagree with the count in between. */
+static int table_handles(struct work *w, size_t t)
+{
+	struct ic_nft_table *mt = &w->st->cache.tables[t];
+	size_t first = SIZE_MAX, last = SIZE_MAX, n = 0;
+	uint64_t h;
+
+	for (size_t i = 0; i < w->n; i++)
+		if ((size_t)(w->a[i].def - ic_nft_tables) == t && takes_handle(&w->a[i])) {
+			if (first == SIZE_MAX)
+				first = i;
+			last = i;
+			n++;
+		}
+	if (!n)
+		return 0;
+	if (!w->a[first].echoed || !w->a[last].echoed ||
+	    w->a[last].echo_handle - w->a[first].echo_handle != n - 1)
+		return -1;
+	/* backwards: of two chains that got one name in turn, the later one is the model's */
+	h = w->a[first].echo_handle + n;
+	for (size_t i = w->n; i-- > 0;) {
+		struct act *a = &w->a[i];
+		struct ic_nft_chain *c;
+
+		if ((size_t)(a->def - ic_nft_tables) != t || !takes_handle(a))
+			continue;
+		h--;
+		if (a->kind == A_RULE_ADD) {
+			if (a->mrule) {
+				a->mrule->handle = h;
+				a->mrule->id = 0;
+			}
+			continue;
+		}
+		c = ic_nft_chain_find(mt, a->chain);
+		if (c && c->handle == UINT64_MAX)
+			c->handle = h;
+	}
+	return 0;
+}
+
+/* Whether @t's model has every handle now. */
+static bool table_known(const struct ic_nft_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct ic_nft_chain *c = t->chains[i];
+
+		if (c->handle == UINT64_MAX)
+			return false;
+		for (size_t k = 0; k < c->n; k++)
+			if (!c->rules[k]->handle && !c->rules[k]->opaque)
+				return false;
+	}
+	return true;
+}
+
+/* After our batch landed at generation gen+1 the model is the kernel's once the new rules
+ * and chains have their handles: a table where one is missing is read again when next
+ * needed. */
+static void settle(struct work *w, const struct ic_nft_reply *rep)
 {
 	struct ic_nft_cache *c = &w->st->cache;
-	bool unknown = w->pending_handles || !echo || rep->echo_lost;
 
-	for (size_t i = 0; !unknown && i < w->n; i++)
-		unknown = w->a[i].mrule && !w->a[i].mrule->handle;
-	ic_nft_cache_committed(c, rep->have_gen ? rep->gen : c->gen + 1);
-	if (unknown)
-		ic_nft_cache_forget(c, w->touched);
+	for (size_t i = 0; i < w->n; i++)
+		if (w->a[i].kind == A_RULE_REPLACE && w->a[i].mrule) {
+			w->a[i].mrule->handle = w->a[i].handle;
+			w->a[i].mrule->id = 0;
+		}
+	ic_nft_cache_committed(c, rep->have_gen ? rep->gen : ic_nft_gen_next(c->gen));
+	for (size_t t = 0; t < ic_nft_ntables; t++) {
+		if (!(w->touched & (1u << t)) || !c->tables[t].loaded)
+			continue;
+		if (table_handles(w, t) || !table_known(&c->tables[t]))
+			ic_nft_cache_forget(c, 1u << t);
+	}
 }
 
 static int send_batch(struct work *w, struct ic_nft_reply *rep, bool *sent)
 {
+	struct ic_nft_cache *c = &w->st->cache;
 	struct ic_nft_batch b;
-	size_t nadd = 0;
-	bool echo;
+	bool mute;
 	int rc;
 
 	*sent = false;
 	if (w->n == 0)
 		return 0;
-	for (size_t i = 0; i < w->n; i++)
-		nadd += w->a[i].mrule != NULL;
-	echo = nadd <= MAX_ECHO;
-	if (build(w, &b, echo)) {
+	if (build(w, &b)) {
 		ic_nft_batch_free(&b);
 		return nomem(w->cx);
 	}
+	/* for every listener the kernel writes out each object the batch touches once more */
+	mute = w->objects >= MUTE_MIN && ic_nft_events_mute(&c->ev);
 	rc = ic_nft_batch_send(w->cx, &w->st->sock, &b, echo_cb, w, rep);
 	ic_nft_batch_free(&b);
+	if (mute)
+		ic_nft_cache_unmute(w->cx, &w->st->sock, c, rc == 0 && rep->err == 0,
+				    rep->have_gen ? rep->gen : ic_nft_gen_next(c->gen));
 	if (rc)
 		return rc;
 	*sent = true;
 	if (!rep->err)
-		settle(w, rep, echo);
+		settle(w, rep);
 	return 0;
 }
 
@@ -1092,7 +1209,6 @@ int ic_nft_run(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *o
 		} else {
 			backoff(k);
 			acts_free(&w);
-			w.pending_handles = false;
 			w.touched = 0;
 			rc = run_once(&w, ops, n, &rep, &sent);
 		}

@@ -58,7 +58,7 @@ int ic_nft_sock_open(struct ic_ctx *cx, struct ic_nft_sock *s)
 	}
 	s->portid = mnl_socket_get_portid(s->nl);
 	s->seq = 1;
-	/* room for the replies a batch with echoed rules queues */
+	/* room for what a big batch can queue: an error for each message it refuses */
 	set_buf(mnl_socket_get_fd(s->nl), SO_RCVBUFFORCE, SO_RCVBUF, 4 << 20);
 	return 0;
 }
@@ -209,12 +209,16 @@ int ic_nft_dump(struct ic_ctx *cx, struct ic_nft_sock *s, uint16_t type, uint8_t
 
 /* ---- batches ---- */
 
-/* Room for @more bytes after the batch, zeroed: libmnl leaves attribute padding unwritten. */
+/* Room for @more bytes after the batch. The buffer is zeroed as it grows (libmnl leaves
+ * attribute padding unwritten, and messages are only ever appended), not per message. */
 static int batch_room(struct ic_nft_batch *b, size_t more)
 {
+	size_t old = b->cap;
+
 	if (IC_VEC_RESERVE(b->buf, b->cap, b->len + more))
 		return -1;
-	memset(b->buf + b->len, 0, more);
+	if (b->cap > old)
+		memset(b->buf + old, 0, b->cap - old);
 	return 0;
 }
 
@@ -288,7 +292,8 @@ static void read_reply(const struct nlmsghdr *nlh, void *arg)
 	} else if (nlh->nlmsg_type == (nft | NFT_MSG_NEWGEN)) {
 		if (gen_cb(nlh, &rx->rep->gen) == 0)
 			rx->rep->have_gen = true;
-	} else if (nlh->nlmsg_type == (nft | NFT_MSG_NEWRULE) && rx->echo_cb && !rx->cb_rc) {
+	} else if ((nlh->nlmsg_type == (nft | NFT_MSG_NEWRULE) ||
+		    nlh->nlmsg_type == (nft | NFT_MSG_NEWCHAIN)) && rx->echo_cb && !rx->cb_rc) {
 		rx->cb_rc = rx->echo_cb(nlh, tag_of(rx->b, nlh->nlmsg_seq), rx->arg);
 	}
 }

@@ -8,6 +8,7 @@
  * walk spin. Such clones are freed and the registered list walked instead.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,55 @@ struct xtables_target *ic_xt_target_revision(struct xtables_target *first, int r
 
 /* ---- a fresh match ---- */
 
+/*
+ * The first fresh match of each family and name is kept and copied for the later ones: the
+ * nf_tables decoder asks for one per rule it reads (a tcp match for every --dport), and a
+ * run of libxtables costs more than the decoding. What init writes depends on nothing else,
+ * and libxtables keeps the revision it chose at load for the life of the process. Added to
+ * under ic_xt_mu (inside a run), read without it: a slot is published by the count.
+ */
+#define MATCH_TEMPLATES 64
+
+static struct {
+	uint8_t nfproto;
+	char name[XT_EXTENSION_MAXNAMELEN];
+	struct ic_match m;
+} templates[MATCH_TEMPLATES];
+static atomic_size_t ntemplates;
+
+static const struct ic_match *template_find(uint8_t nfproto, const char *name)
+{
+	size_t n = atomic_load_explicit(&ntemplates, memory_order_acquire);
+
+	for (size_t i = 0; i < n; i++)
+		if (templates[i].nfproto == nfproto && !strcmp(templates[i].name, name))
+			return &templates[i].m;
+	return NULL;
+}
+
+static int template_copy(const struct ic_match *t, struct ic_match *out)
+{
+	out->blob = malloc(t->blob->u.match_size);
+	if (!out->blob)
+		return -1;
+	memcpy(out->blob, t->blob, t->blob->u.match_size);
+	out->userspacesize = t->userspacesize;
+	return 0;
+}
+
+/* Under ic_xt_mu. Nothing is kept when the table is full or memory is short. */
+static void template_keep(uint8_t nfproto, const char *name, const struct ic_match *m)
+{
+	size_t n = atomic_load_explicit(&ntemplates, memory_order_relaxed);
+
+	if (n == MATCH_TEMPLATES || template_find(nfproto, name) ||
+	    strlen(name) >= sizeof(templates[n].name) || template_copy(m, &templates[n].m))
+		return;
+	templates[n].nfproto = nfproto;
+	strcpy(templates[n].name, name);
+	atomic_store_explicit(&ntemplates, n + 1, memory_order_release);
+}
+
 struct match_new {
 	const char *name;
 	struct ic_match *out;
@@ -109,6 +159,7 @@ static int match_new_run(void *arg)
 	c->out->blob = m->m;
 	c->out->userspacesize = m->userspacesize;
 	m->m = NULL;
+	template_keep(ic_xt_cur_family()->nfproto, c->name, c->out);
 	return 0;
 }
 
@@ -132,9 +183,12 @@ int ic_xt_match_new(uint8_t nfproto, const char *name, struct ic_match *out, str
 	const struct ic_xt_call call = {
 		.nfproto = nfproto, .fn = match_new_run, .cleanup = match_new_done, .arg = &c,
 	};
+	const struct ic_match *t = template_find(nfproto, name);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (t)
+		return template_copy(t, out) ? ic_err_nomem(err, ic_xt_family(nfproto)->prog) : 0;
 	rc = ic_xt_run(&call, err);
 	if (rc) {
 		free(out->blob);

@@ -740,36 +740,28 @@ static void release_state(void *arg)
 	reset_globals();
 }
 
-static void free_words(char **argv)
-{
-	char **p;
-
-	if (!argv)
-		return;
-	for (p = argv + 1; *p; p++)
-		free(*p);
-	free(argv);
-}
-
+/* argv for getopt: one block, the words copied after the pointers (the parser writes into
+ * them, as iptables' own argv). free() releases it. */
 static char **copy_words(const char *prog, const char *const *spec, int *argc)
 {
-	size_t n, i;
-	char **argv;
+	size_t n, i, bytes = 0;
+	char **argv, *p;
 
 	for (n = 0; spec[n]; n++)
-		;
-	argv = calloc(n + 2, sizeof(*argv));
+		bytes += strlen(spec[n]) + 1;
+	argv = malloc((n + 2) * sizeof(*argv) + bytes);
 	if (!argv)
 		return NULL;
+	p = (char *)(argv + n + 2);
 	argv[0] = (char *)prog;
 	for (i = 0; i < n; i++) {
-		argv[i + 1] = strdup(spec[i]);
-		if (!argv[i + 1]) {
-			free_words(argv);
-			return NULL;
-		}
+		size_t len = strlen(spec[i]) + 1;
+
+		argv[i + 1] = memcpy(p, spec[i], len);
+		p += len;
 	}
-	*argc = n + 1;
+	argv[n + 1] = NULL;
+	*argc = (int)n + 1;
 	return argv;
 }
 
@@ -804,7 +796,7 @@ int ic_xt_parse(const struct ic_parse_req *req, struct ic_rules *out, struct ic_
 	if (!ps.argv)
 		return ic_err_nomem(err, f->prog);
 	rc = ic_xt_run(&call, err);
-	free_words(ps.argv);
+	free(ps.argv);
 	if (rc)
 		ic_rules_free(out);
 	return rc;

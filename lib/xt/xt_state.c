@@ -48,6 +48,8 @@ static unsigned long ic_xt_forks;
 static __thread struct ic_xt_active *ic_xt_mine;
 static char ic_xt_version_text[64];
 static char ic_xt_line_text[48];	/* "Error occurred at line: N\n" in a restore, or "" */
+static char ic_xt_version_mode[16];	/* the mode ic_xt_version_text was made for */
+static int ic_xt_run_line;		/* the run's restore input line, or 0 */
 static FILE *ic_xt_sink;		/* where stderr points during a run */
 
 static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
@@ -194,7 +196,7 @@ static void ic_xt_exit_err(enum xtables_exittype status, const char *msg, ...)
 	n = strlen(buf);
 	if (status == PARAMETER_PROBLEM)
 		snprintf(buf + n, sizeof(buf) - n,
-			 "\n%sTry `%s -h' or '%s --help' for more information.", ic_xt_line_text,
+			 "\n%sTry `%s -h' or '%s --help' for more information.", ic_xt_at_line(),
 			 prog, prog);
 	else if (status == VERSION_PROBLEM)
 		snprintf(buf + n, sizeof(buf) - n,
@@ -329,22 +331,24 @@ static int switch_family(const struct ic_xt_family *f, struct ic_err *err)
 	return 0;
 }
 
-/* The run's program globals: messages read "ip6tables v1.8.9 (nf_tables): ...". */
+/* The run's program globals: messages read "ip6tables v1.8.9 (nf_tables): ...". Texts are
+ * made when they change or are needed, not on every run (a restore makes thousands). */
 static void lend_globals(const struct ic_xt_family *f, const struct ic_xt_call *call)
 {
-	snprintf(ic_xt_version_text, sizeof(ic_xt_version_text), "%s (%s)",
-		 IC_XTABLES_PKGVERSION, call->mode && call->mode[0] ? call->mode : "legacy");
+	const char *mode = call->mode && call->mode[0] ? call->mode : "legacy";
+
+	if (!ic_xt_version_text[0] || strcmp(ic_xt_version_mode, mode)) {
+		snprintf(ic_xt_version_text, sizeof(ic_xt_version_text), "%s (%s)",
+			 IC_XTABLES_PKGVERSION, mode);
+		snprintf(ic_xt_version_mode, sizeof(ic_xt_version_mode), "%s", mode);
+	}
 	ic_xt_globals.program_name = call->prog ? call->prog : f->prog;
 	ic_xt_globals.program_version = ic_xt_version_text;
 	ic_xt_globals.exit_err = ic_xt_exit_err;
 	ic_xt_globals.compat_rev = call->compat_rev ? call->compat_rev : ic_xt_compat_rev;
 	xt_params = &ic_xt_globals;
 	line = call->line > 0 ? call->line : -1;
-	if (line > 0)
-		snprintf(ic_xt_line_text, sizeof(ic_xt_line_text), "Error occurred at line: %d\n",
-			 line);
-	else
-		ic_xt_line_text[0] = '\0';
+	ic_xt_run_line = call->line > 0 ? call->line : 0;
 }
 
 const char *ic_xt_prog(void)
@@ -354,6 +358,11 @@ const char *ic_xt_prog(void)
 
 const char *ic_xt_at_line(void)
 {
+	if (ic_xt_run_line > 0)
+		snprintf(ic_xt_line_text, sizeof(ic_xt_line_text), "Error occurred at line: %d\n",
+			 ic_xt_run_line);
+	else
+		ic_xt_line_text[0] = '\0';
 	return ic_xt_line_text;
 }
 
