@@ -172,7 +172,11 @@ struct ic_nft_chain {
 	bool foreign;			/* a base chain iptables-nft does not know (nft's) */
 	struct ic_nft_rule **rules;
 	uint64_t *keys;			/* keys[i]: ic_nft_rule_key of rules[i] (0: opaque) */
-	size_t n, cap, kcap;
+	size_t n;
+	/* rules and keys are windows @off entries into these allocations (nft_cache.c) */
+	struct ic_nft_rule **rbase;
+	uint64_t *kbase;
+	size_t off, cap, kcap;
 };
 
 /* What iptables-nft knows of a table: its built-in chains (nft_chain_builtin_alloc). */
