@@ -13,7 +13,10 @@
  *                   the floor under every libiptc call
  * all measured in one run, in a private network namespace. Slow methods are timed on a sample
  * of operations at chain size ~N (the chain is pre-filled by restore) and reported per op.
- * Usage: bench [-s SAMPLE] [-v legacy|nft] [N...]   (default N: 100 1000 10000; both variants)
+ * restore and iptables_restore, the pair the targets compare, run in turns for ROUNDS rounds
+ * and report their medians, so that a slow spell of the machine does not fall on one side.
+ * Usage: bench [-s SAMPLE] [-r ROUNDS] [-v legacy|nft] [N...]
+ *        (default N: 100 1000 10000; both variants; 5 rounds)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +57,7 @@ static const struct variant *V;
 /* per-op seconds; < 0 means not applicable */
 static double cost[N_METHODS][N_OPS];
 static int sample = 200;
+static int rounds = 5;
 
 static double now(void)
 {
@@ -310,34 +314,49 @@ static void bench_cli(int n)
 	cost[M_CLI][OP_DELETE] = (now() - t) / k;
 }
 
-static void bench_restore(int n)
+static int by_value(const void *a, const void *b)
 {
-	double t;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	reset_chain();
-	t = now();
-	restore("-A", 0, n);
-	cost[M_RESTORE][OP_APPEND] = (now() - t) / n;
-	cost[M_RESTORE][OP_EXISTS] = cost[M_RESTORE][OP_LIST] = -1;
-	t = now();
-	restore("-D", 0, n);
-	cost[M_RESTORE][OP_DELETE] = (now() - t) / n;
+	return x < y ? -1 : x > y;
 }
 
-/* The same text as bench_restore, through iptables_restore on the in-process backend. */
-static void bench_lib_restore(iptables *h, int n)
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The variant's iptables-restore --noflush and iptables_restore(NOFLUSH) on the in-process
+ * backend, with the same text, in turns: add N rules, then delete them. */
+static void bench_restores(iptables *h, int n)
 {
 	char *add = restore_text("-A", 0, n), *del = restore_text("-D", 0, n);
-	double t;
+	double v[4][64], t;
+	int r, k = rounds < 64 ? rounds : 64;
 
-	reset_chain();
-	t = now();
-	check(h, iptables_restore(h, add, IPTABLES_RESTORE_NOFLUSH), "iptables_restore -A");
-	cost[M_LIBRESTORE][OP_APPEND] = (now() - t) / n;
+	for (r = 0; r < k; r++) {
+		reset_chain();
+		t = now();
+		restore("-A", 0, n);
+		v[0][r] = (now() - t) / n;
+		t = now();
+		restore("-D", 0, n);
+		v[1][r] = (now() - t) / n;
+		reset_chain();
+		t = now();
+		check(h, iptables_restore(h, add, IPTABLES_RESTORE_NOFLUSH), "iptables_restore -A");
+		v[2][r] = (now() - t) / n;
+		t = now();
+		check(h, iptables_restore(h, del, IPTABLES_RESTORE_NOFLUSH), "iptables_restore -D");
+		v[3][r] = (now() - t) / n;
+	}
+	cost[M_RESTORE][OP_APPEND] = median(v[0], k);
+	cost[M_RESTORE][OP_DELETE] = median(v[1], k);
+	cost[M_LIBRESTORE][OP_APPEND] = median(v[2], k);
+	cost[M_LIBRESTORE][OP_DELETE] = median(v[3], k);
+	cost[M_RESTORE][OP_EXISTS] = cost[M_RESTORE][OP_LIST] = -1;
 	cost[M_LIBRESTORE][OP_EXISTS] = cost[M_LIBRESTORE][OP_LIST] = -1;
-	t = now();
-	check(h, iptables_restore(h, del, IPTABLES_RESTORE_NOFLUSH), "iptables_restore -D");
-	cost[M_LIBRESTORE][OP_DELETE] = (now() - t) / n;
 	free(add);
 	free(del);
 }
@@ -409,8 +428,7 @@ static void bench_variant(const struct variant *v, const int *sizes, int nsizes)
 		bench_txn(txn, n);
 		bench_api(M_EXEC, ex, n);
 		bench_cli(n);
-		bench_restore(n);
-		bench_lib_restore(txn, n);
+		bench_restores(txn, n);
 		if (v->method[M_KREAD])
 			bench_kernel_read(n);
 		report(n);
@@ -430,6 +448,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && nsizes < 16; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
 			sample = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+			rounds = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
 		else if (strcmp(argv[i], "-v") == 0 && i + 1 < argc)
 			only = argv[++i];
 		else

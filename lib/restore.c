@@ -31,6 +31,7 @@ struct plan {
 	char **owned;			/* words made here (-c prefixes) */
 	size_t nowned, owned_cap;
 	int commit_line;		/* the last COMMIT seen */
+	bool own_txn;			/* not inside the caller's iptables_begin */
 };
 
 static struct ic_ctx *ctx(struct plan *p)
@@ -339,7 +340,8 @@ static int log_plan(struct plan *p)
 			continue;
 		}
 		p->v[i].logged = h->txn_n + 1;
-		rc = ic_txn_add(h, op);
+		/* a transaction of its own ends before the script's words are freed */
+		rc = p->own_txn ? ic_txn_add_kept(h, op) : ic_txn_add(h, op);
 		if (rc && !ctx(p)->err->param && !ctx(p)->err->msg[0])
 			rc = line_failed(p, rc, p->v[i].line);
 	}
@@ -359,9 +361,9 @@ static int restore(struct iptables *h, const char *text, unsigned flags)
 {
 	struct ic_ctx *cx = &h->cx;
 	bool v6 = cx->proto == IPTABLES_IPV6, nft = !strcmp(cx->mode, "nf_tables");
-	struct plan p = { .h = h, .flags = flags };
+	struct plan p = { .h = h, .flags = flags, .own_txn = !h->in_txn };
 	struct ic_rscript s;
-	bool own_txn = !h->in_txn;
+	bool own_txn = p.own_txn;
 	struct ic_oplog log;
 	int rc;
 

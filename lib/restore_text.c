@@ -88,27 +88,18 @@ static char *keep(struct reader *r, const char *s, size_t len)
 	return copy;
 }
 
-static int push_word(struct reader *r, struct ic_rline *l, char **words, const char *w,
-		     size_t len)
-{
-	if (l->nwords + PREFIX_WORDS + 1 >= MAX_ARGC)
-		return param_error(r, "Parser cannot handle more arguments");
-	words[l->nwords] = keep(r, w, len);
-	if (!words[l->nwords])
-		return nomem(r);
-	l->nwords++;
-	return 0;
-}
-
 /* add_param_to_argv(): blanks split words outside double quotes; inside them a backslash
- * takes the next character as it is. */
+ * takes the next character as it is. The words go one after the other into one block of the
+ * script's arena (a word is never longer than its text, and each takes one NUL). */
 static int split_words(struct reader *r, struct ic_rline *l, const char *s, const char *end)
 {
-	char word[PARAM_MAX], *words[MAX_ARGC];
+	size_t span = (size_t)(end - s);
+	char *words[MAX_ARGC], *out, *start;
 	bool quote = false, esc = false;
-	size_t len = 0;
-	int rc;
 
+	out = start = ic_arena_alloc(&r->out->arena, span + span / 2 + 2);
+	if (!out)
+		return nomem(r);
 	for (; s < end; s++) {
 		if (quote) {
 			if (esc) {
@@ -124,22 +115,27 @@ static int split_words(struct reader *r, struct ic_rline *l, const char *s, cons
 			quote = true;
 			continue;
 		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
-			if (!len)
+			if (out == start)
 				continue;
 			goto split;
 		}
-		word[len++] = *s;
-		if (len >= sizeof(word))
+		*out++ = *s;
+		if ((size_t)(out - start) >= PARAM_MAX)
 			return param_error(r, "Parameter too long!");
 		continue;
 split:
-		rc = push_word(r, l, words, word, len);
-		if (rc)
-			return rc;
-		len = 0;
+		if (l->nwords + PREFIX_WORDS + 1 >= MAX_ARGC)
+			return param_error(r, "Parser cannot handle more arguments");
+		*out++ = '\0';
+		words[l->nwords++] = start;
+		start = out;
 	}
-	if (len && (rc = push_word(r, l, words, word, len)))
-		return rc;
+	if (out != start) {
+		if (l->nwords + PREFIX_WORDS + 1 >= MAX_ARGC)
+			return param_error(r, "Parser cannot handle more arguments");
+		*out++ = '\0';
+		words[l->nwords++] = start;
+	}
 	l->words = ic_arena_alloc(&r->out->arena, (l->nwords + 1) * sizeof(*l->words));
 	if (!l->words)
 		return nomem(r);

@@ -63,7 +63,7 @@ static int op_copy(struct iptables *h, struct ic_op *dst, const struct ic_op *sr
 	return 0;
 }
 
-int ic_txn_add(struct iptables *h, const struct ic_op *op)
+static int txn_log(struct iptables *h, const struct ic_op *op, bool kept)
 {
 	int rc = 0;
 
@@ -71,7 +71,9 @@ int ic_txn_add(struct iptables *h, const struct ic_op *op)
 		return h->txn_err;
 	if (IC_VEC_RESERVE(h->txn_ops, h->txn_cap, h->txn_n + 1))
 		rc = ic_err_nomem(h->cx.err, ic_prog(&h->cx));
-	if (!rc)
+	if (!rc && kept)
+		h->txn_ops[h->txn_n] = *op;
+	else if (!rc)
 		rc = op_copy(h, &h->txn_ops[h->txn_n], op);
 	if (!rc && h->be->validate)
 		rc = h->be->validate(&h->cx, &h->txn_ops[h->txn_n], &h->txn_arena);
@@ -81,6 +83,16 @@ int ic_txn_add(struct iptables *h, const struct ic_op *op)
 	}
 	h->txn_n++;
 	return 0;
+}
+
+int ic_txn_add(struct iptables *h, const struct ic_op *op)
+{
+	return txn_log(h, op, false);
+}
+
+int ic_txn_add_kept(struct iptables *h, const struct ic_op *op)
+{
+	return txn_log(h, op, true);
 }
 
 void ic_txn_clear(struct iptables *h)
