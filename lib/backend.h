@@ -83,6 +83,10 @@ struct ic_backend {
 	/* Optional: 0 when @table can be initialised here, else the code list_chains gives
 	 * (an iptables_restore `*table` line), when that is cheaper than listing it. */
 	int (*table_check)(struct ic_ctx *cx, const char *table);
+	/* Optional: 1 when `-t nat -A POSTROUTING -j MASQUERADE --random-fully` would work
+	 * here, asked of what the backend writes to (the kernel, the binary); 0 when not; or a
+	 * recorded code. NULL: the in-process extension takes it (ic_random_fully_parses). */
+	int (*random_fully)(struct ic_ctx *cx);
 	/* Optional: iptables-save text of @table (NULL: every table) without the two comment
 	 * lines, when the backend has a better way than composing it from list and stats. */
 	int (*save)(struct ic_ctx *cx, const char *table, bool counters, char **text);

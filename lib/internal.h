@@ -118,6 +118,14 @@ struct ic_ctx;
 int ic_canonical_rule(struct ic_ctx *cx, const char *table, const char *chain,
 		      const char *const *spec, struct ic_strv *out) IC_HIDDEN;
 
+/* The rule iptables_has_random_fully asks about, `-t nat -A POSTROUTING` with it. */
+extern const char *const ic_random_fully_spec[] IC_HIDDEN;
+/* 1 when the in-process MASQUERADE extension takes --random-fully and prints it back, 0 when
+ * it does not, or a recorded code (xt_canon.c). */
+int ic_random_fully_parses(struct ic_ctx *cx) IC_HIDDEN;
+/* 1 when the running kernel's release is at least @major.@minor (system.c). */
+bool ic_kernel_at_least(int major, int minor) IC_HIDDEN;
+
 /* Syntax check of a rule op's words through libxtables, kernel untouched (xt_canon.c):
  * what the exec backend uses to refuse a bad rule when it is logged in a transaction.
  * 0 when fine or when libxtables cannot be used here. */

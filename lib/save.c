@@ -218,20 +218,12 @@ IPTABLES_API int iptables_get_policy(iptables *h, const char *table, const char 
 
 IPTABLES_API int iptables_has_random_fully(iptables *h)
 {
-	static const char *const spec[] = { "-j", "MASQUERADE", "--random-fully", NULL };
-	struct ic_strv lines = { 0 };
 	struct ic_err err;
 	int rc;
 
 	if (!h)
 		return IPTABLES_EINVAL;
 	ic_call_begin(h, &err);
-	/* what the installed extension accepts and prints back, as the kernel would get it */
-	rc = ic_canonical_rule(&h->cx, "nat", "POSTROUTING", spec, &lines);
-	if (rc == 0)
-		rc = lines.n == 1 && strstr(lines.v[0], "--random-fully") ? 1 : 0;
-	else if (rc == IPTABLES_EINVAL)
-		rc = 0;
-	ic_strv_clear(&lines);
+	rc = h->be->random_fully ? h->be->random_fully(&h->cx) : ic_random_fully_parses(&h->cx);
 	return ic_call_end(h, rc);
 }

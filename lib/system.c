@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -50,4 +51,14 @@ enum ic_variant ic_system_variant(enum iptables_proto proto)
 	if (strstr(base, "legacy"))
 		return IC_VARIANT_LEGACY;
 	return IC_VARIANT_OTHER;
+}
+
+bool ic_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -336,6 +337,54 @@ START_TEST(policy_and_zero)
 }
 END_TEST
 
+/*
+ * --random-fully is asked of what each backend writes to, and the asking changes nothing:
+ * the answer is the CLI's (its -C parses the rule: exit 0 or 1, not 2), nf_tables keeps no
+ * table or chain of the nft backend's checked batch, and an exec binary whose
+ * MASQUERADE does not know the option makes the answer 0.
+ */
+START_TEST(random_fully_asks_the_backend)
+{
+	const struct tcfg *c = &tcfgs[_i];
+	char *before, *after, *err;
+	int st, want;
+	iptables *h;
+
+	free(tcli(c, &st, &err, "-t nat -C POSTROUTING -j MASQUERADE --random-fully"));
+	want = st == 0 || st == 1;
+	free(err);
+	ck_assert_int_eq(tsh(&before, NULL, "nft list ruleset; %s-save", c->cli), 0);
+	h = topen(c);
+	ck_rc(h, iptables_has_random_fully(h), want);
+	ck_rc(h, iptables_has_random_fully(h), want);
+	iptables_free(h);
+	ck_assert_int_eq(tsh(&after, NULL, "nft list ruleset; %s-save", c->cli), 0);
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+	if (c->backend != IPTABLES_BACKEND_EXEC)
+		return;
+	{
+		char path[] = "/tmp/iptc-test-norandomfully-XXXXXX";
+		int fd = mkstemp(path);
+		struct iptables_options o = { .backend = IPTABLES_BACKEND_EXEC, .proto = c->proto,
+					      .path = path };
+		FILE *f = fdopen(fd, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "#!/bin/sh\nfor a; do [ \"$a\" = --random-fully ] && "
+			"{ echo '%s v1.8.9: unknown option \"--random-fully\"' >&2; exit 2; }; "
+			"done\nexec %s \"$@\"\n", c->cli, c->path);
+		fclose(f);
+		ck_assert_int_eq(chmod(path, 0755), 0);
+		ck_assert_int_eq(iptables_new(&h, &o), 0);
+		ck_rc(h, iptables_has_random_fully(h), 0);
+		iptables_free(h);
+		unlink(path);
+	}
+}
+END_TEST
+
 Suite *tsuite(void)
 {
 	Suite *s = suite_create("saverestore");
@@ -349,6 +398,7 @@ Suite *tsuite(void)
 	tcase_add_loop_test(tc, noflush_keeps_other_rules, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, restore_joins_open_transaction, 0, (int)n_tcfgs);
 	tcase_add_loop_test(tc, policy_and_zero, 0, (int)n_tcfgs);
+	tcase_add_loop_test(tc, random_fully_asks_the_backend, 0, (int)n_tcfgs);
 	suite_add_tcase(s, tc);
 	return s;
 }

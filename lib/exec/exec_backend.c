@@ -104,6 +104,22 @@ static int exec_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *a
 	return rc ? rc : ic_rule_syntax_check(cx, op);
 }
 
+/* What the binary makes of the rule: `-C` parses it and changes nothing (exit 0: there, 1:
+ * not there); an option its extension does not know is a parameter problem (exit 2). The
+ * kernel has known the flag since Linux 3.13. */
+static int exec_random_fully(struct ic_ctx *cx)
+{
+	const char *const args[] = { "-C", "POSTROUTING", NULL };
+	struct ic_spawn_res res;
+	int rc = ic_exec_raw(cx, "nat", args, ic_random_fully_spec, &res);
+
+	if (rc)
+		return rc;
+	rc = (res.status == 0 || res.status == 1) && ic_kernel_at_least(3, 13);
+	ic_spawn_res_free(&res);
+	return rc;
+}
+
 /* Spawning works wherever the binary does; it is what AUTO picks only when the system's
  * iptables is the nf_tables variant and no in-process backend can write those tables. */
 static enum ic_rank exec_probe(const struct ic_ctx *cx)
@@ -131,4 +147,5 @@ const struct ic_backend ic_backend_exec = {
 	.commit = exec_commit,
 	.validate = exec_validate,
 	.save = ic_exec_save,
+	.random_fully = exec_random_fully,
 };

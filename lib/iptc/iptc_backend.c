@@ -460,6 +460,15 @@ static enum ic_rank ic_iptc_probe(const struct ic_ctx *cx)
 	return IC_RANK_FALLBACK;
 }
 
+/* Legacy tables have no dry run: the extension must take the option, and the kernel know the
+ * flag (NF_NAT_RANGE_PROTO_RANDOM_FULLY, Linux 3.13). */
+static int ic_iptc_random_fully(struct ic_ctx *cx)
+{
+	int rc = ic_random_fully_parses(cx);
+
+	return rc == 1 && !ic_kernel_at_least(3, 13) ? 0 : rc;
+}
+
 const struct ic_backend ic_backend_libiptc = {
 	.name = "libiptc",
 	.id = IPTABLES_BACKEND_LIBIPTC,
@@ -474,4 +483,5 @@ const struct ic_backend ic_backend_libiptc = {
 	.validate = ic_iptc_validate,
 	.list_tables = ic_iptc_list_tables,
 	.table_check = ic_iptc_table_check,
+	.random_fully = ic_iptc_random_fully,
 };

@@ -129,6 +129,13 @@ static inline size_t ic_nft_batch_count(const struct ic_nft_batch *b)
 }
 void ic_nft_batch_free(struct ic_nft_batch *b) IC_HIDDEN;
 
+/* Send @b without its BATCH_END: the kernel checks every message as it would for a commit,
+ * then throws the batch away (what `nft --check` does). answers[i] (one per message after
+ * BEGIN) gets the errno the kernel gave message i, 0 for the NLM_F_ACK it asked for, or -1
+ * when nothing came (the batch was refused whole: ERESTART). 0, or a recorded code. */
+int ic_nft_batch_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_batch *b,
+		       int *answers) IC_HIDDEN;
+
 /* Hand @fn every message already queued on @s (no waiting); *lost becomes true when the
  * kernel had to drop some (the socket's receive buffer overflowed). 0, or -1 on ENOMEM. */
 typedef void ic_nft_each_fn(const struct nlmsghdr *nlh, void *arg);
@@ -342,6 +349,12 @@ int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic
 /* Parse a rule op's words as iptables-nft does: revisions from nft_compat, jumps to chains
  * checked later, against the table (nft_prepare's "Chain 'X' does not exist"). */
 int ic_nft_parse(struct ic_ctx *cx, const struct ic_op *op, struct ic_rules *out) IC_HIDDEN;
+
+/* ---- asking the kernel without changing anything (nft_probe.c) ---- */
+
+/* The backend's random_fully: the in-process extension takes the option, and the kernel
+ * takes the rule iptables-nft would write for it (a checked, discarded batch). */
+int ic_nft_random_fully(struct ic_ctx *cx) IC_HIDDEN;
 
 /* ---- change watching (nft_watch.c) ---- */
 

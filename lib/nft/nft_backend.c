@@ -349,4 +349,5 @@ const struct ic_backend ic_backend_nft = {
 	.list_tables = nft_list_tables,
 	.generation = nft_generation,
 	.wait_change = ic_nft_wait_change,
+	.random_fully = ic_nft_random_fully,
 };

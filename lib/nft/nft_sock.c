@@ -340,6 +340,43 @@ int ic_nft_batch_send(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_ba
 	return rx.cb_rc ? rx.cb_rc : 0;
 }
 
+struct check_rx {
+	const struct ic_nft_batch *b;
+	int *answers;
+};
+
+static void read_answer(const struct nlmsghdr *nlh, void *arg)
+{
+	struct check_rx *rx = arg;
+	const struct nlmsgerr *e;
+	uint32_t seq;
+
+	if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return;
+	e = mnl_nlmsg_get_payload(nlh);
+	seq = e->msg.nlmsg_seq;
+	if (seq > rx->b->first_seq && seq - rx->b->first_seq - 1 < rx->b->ntags)
+		rx->answers[seq - rx->b->first_seq - 1] = -e->error;
+}
+
+int ic_nft_batch_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_batch *b,
+		       int *answers)
+{
+	struct check_rx rx = { b, answers };
+	bool lost = false;
+	int rc;
+
+	for (size_t i = 0; i < b->ntags; i++)
+		answers[i] = -1;
+	s->seq = b->next_seq;
+	rc = send_all(cx, s, b);
+	if (rc)
+		return rc;
+	if (ic_nft_drain(s, read_answer, &rx, &lost))
+		return ic_err_nomem(cx->err, ic_prog(cx));
+	return 0;
+}
+
 int ic_nft_drain(struct ic_nft_sock *s, ic_nft_each_fn *fn, void *arg, bool *lost)
 {
 	const struct nlmsghdr *nlh;

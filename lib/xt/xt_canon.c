@@ -99,3 +99,18 @@ int ic_legacy_entry_check(struct ic_ctx *cx, const struct ic_rules *rs)
 	return ic_param_error(cx, "rule too large: its entry takes %zu bytes, libiptc and the "
 			      "kernel's x_tables hold at most %u", size, IC_XT_ENTRY_MAX);
 }
+
+const char *const ic_random_fully_spec[] = { "-j", "MASQUERADE", "--random-fully", NULL };
+
+int ic_random_fully_parses(struct ic_ctx *cx)
+{
+	struct ic_strv lines = { 0 };
+	int rc = ic_canonical_rule(cx, "nat", "POSTROUTING", ic_random_fully_spec, &lines);
+
+	if (rc == 0)
+		rc = lines.n == 1 && strstr(lines.v[0], "--random-fully") ? 1 : 0;
+	else if (rc == IPTABLES_EINVAL)
+		rc = 0;		/* the extension does not know the option */
+	ic_strv_clear(&lines);
+	return rc;
+}
