@@ -350,6 +350,7 @@ START_TEST(random_fully_asks_the_backend)
 	int st, want;
 	iptables *h;
 
+	tns_enter();
 	free(tcli(c, &st, &err, "-t nat -C POSTROUTING -j MASQUERADE --random-fully"));
 	want = st == 0 || st == 1;
 	free(err);
