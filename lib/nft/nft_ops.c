@@ -24,6 +24,7 @@
 #include <libnftnl/table.h>
 
 #include "nft.h"
+#include "../arena.h"
 #include "../vec.h"
 #include "../xt/xt.h"
 
@@ -48,8 +49,8 @@ struct act {
 	enum act_kind kind;
 	size_t op;
 	const struct ic_nft_tabledef *def;
-	char chain[IC_NFT_NAMELEN];
-	char newname[IC_NFT_NAMELEN];
+	const char *chain;		/* "" for a table; names live in the work's arena */
+	const char *newname;
 	const struct ic_nft_builtin *builtin;
 	uint64_t handle;		/* chain (rename) or rule (replace, delete) */
 	uint32_t id;			/* rule id: of the rule added, or deleted */
@@ -76,6 +77,7 @@ struct work {
 	int line;			/* and its iptables_restore input line, or 0 */
 	bool reader;			/* a read: tables must be read at one generation */
 	size_t objects;			/* chains and rules the acts touch (a flush: each rule) */
+	struct ic_arena names;		/* the acts' chain names */
 	unsigned touched;		/* tables (bit per ic_nft_tables row) the ops used */
 };
 
@@ -142,6 +144,14 @@ static int fail(struct work *w, enum nft_fn fn, int err)
 
 /* ---- actions ---- */
 
+static const char *keep_name(struct work *w, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	char *copy = ic_arena_alloc(&w->names, len);
+
+	return copy ? memcpy(copy, name, len) : NULL;
+}
+
 static struct act *act_add(struct work *w, enum act_kind kind, const struct ic_nft_table *t,
 			   const char *chain)
 {
@@ -156,8 +166,11 @@ static struct act *act_add(struct work *w, enum act_kind kind, const struct ic_n
 	a->op = w->op;
 	a->line = w->line;
 	a->def = t->def;
-	if (chain)
-		snprintf(a->chain, sizeof(a->chain), "%s", chain);
+	a->chain = chain ? keep_name(w, chain) : "";
+	if (!a->chain) {
+		w->n--;
+		return NULL;
+	}
 	return a;
 }
 
@@ -168,6 +181,7 @@ static void acts_free(struct work *w)
 			nftnl_rule_free(w->a[i].nr);
 	w->n = 0;
 	w->objects = 0;
+	ic_arena_free(&w->names);
 }
 
 /* The model's rule @r leaves the chain before the batch is sent: no handle may reach it.
@@ -299,7 +313,7 @@ static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 		    const struct ic_rule *r)
 {
 	struct ic_nft_rule *m;
-	struct act *a;
+	struct act *a = NULL;
 	int rc = rule_act(w, t, c, A_RULE_ADD, r, &a);
 
 	if (rc)
@@ -338,7 +352,7 @@ static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_ch
 			size_t at, const struct ic_rule *r)
 {
 	struct ic_nft_rule *old = c->rules[at];
-	struct act *a;
+	struct act *a = NULL;
 	int rc;
 
 	if (!old->handle) {
@@ -559,7 +573,7 @@ static int chain_delete(struct work *w, struct ic_nft_table *t, const char *chai
 }
 
 /* A chain created in this batch has no handle to rename it by: its messages so far carry
- * the new name instead. */
+ * the new name @to (kept in the work's arena) instead. */
 static void rename_pending(struct work *w, const struct ic_nft_table *t, const char *from,
 			   const char *to)
 {
@@ -569,7 +583,7 @@ static void rename_pending(struct work *w, const struct ic_nft_table *t, const c
 		if (a->def != t->def)
 			continue;
 		if (!strcmp(a->chain, from))
-			snprintf(a->chain, sizeof(a->chain), "%s", to);
+			a->chain = to;
 		if (a->nr) {
 			struct nftnl_expr_iter *it = nftnl_expr_iter_create(a->nr);
 			struct nftnl_expr *e;
@@ -600,12 +614,18 @@ static int chain_rename(struct work *w, struct ic_nft_table *t, const char *chai
 	if (!c || c->hook >= 0)
 		return fail(w, FN_CHAIN_RENAME, ENOENT);
 	if (c->handle == UINT64_MAX) {
-		rename_pending(w, t, chain, name);
+		const char *to = keep_name(w, name);
+
+		if (!to)
+			return nomem(w->cx);
+		rename_pending(w, t, chain, to);
 	} else {
 		a = act_add(w, A_CHAIN_RENAME, t, chain);
 		if (!a)
 			return nomem(w->cx);
-		snprintf(a->newname, sizeof(a->newname), "%s", name);
+		a->newname = keep_name(w, name);
+		if (!a->newname)
+			return nomem(w->cx);
 		a->handle = c->handle;
 	}
 	ic_nft_chain_rename(t, c, name);

@@ -72,4 +72,13 @@ void ic_xt_head_set_u16(void *head, size_t off, uint16_t v) IC_HIDDEN;
  * or the standard target. What iptables' generate_entry makes and libiptc takes. */
 size_t ic_xt_entry_size(const struct ic_xt_family *f, const struct ic_rule *r) IC_HIDDEN;
 
+/* One numeric address with an optional decimal prefix length ("10.1.2.0/24", "2001:db8::1"),
+ * as xtables_ip[6]parse_multiple read it (masked; a zero mask gives the zero address). False
+ * for anything else (lists, names, dotted masks, leading zeros): libxtables reads those. */
+struct in_addr;
+struct in6_addr;
+bool ic_xt_simple_addr4(const char *spec, struct in_addr *addr, struct in_addr *mask) IC_HIDDEN;
+bool ic_xt_simple_addr6(const char *spec, struct in6_addr *addr, struct in6_addr *mask)
+	IC_HIDDEN;
+
 #endif
