@@ -166,6 +166,11 @@ struct ic_nft_rule {
 	uint32_t id;			/* NFTA_RULE_ID while in a batch */
 	bool opaque;			/* not expressible as iptables: r is empty */
 	size_t act;			/* while in a batch: 1 + the index of the act adding it */
+	/* A rule this handle added is kept as it went to the kernel and decoded (r, and its
+	 * key) only when something reads it: a restore of thousands of rules is mostly not
+	 * read back before the next. Owned once the batch landed; before, the act owns it. */
+	struct nftnl_rule *enc;
+	bool owns_enc;
 };
 
 struct ic_nft_chain {
@@ -180,6 +185,7 @@ struct ic_nft_chain {
 	struct ic_nft_rule **rules;
 	uint64_t *keys;			/* keys[i]: ic_nft_rule_key of rules[i] (0: opaque) */
 	size_t n;
+	size_t encoded;			/* rules still kept encoded (ic_nft_rule.enc) */
 	/* rules and keys are windows @off entries into these allocations (nft_cache.c) */
 	struct ic_nft_rule **rbase;
 	uint64_t *kbase;
@@ -314,9 +320,14 @@ int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, 
 /* Put @r in place of rule @i, which is freed. */
 void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
 	IC_HIDDEN;
-/* The index of the first rule of @c ic_nft_rule_same calls @want (key @key), or -1. */
-ssize_t ic_nft_rule_find(const struct ic_nft_chain *c, uint8_t nfproto,
-			 const struct ic_rule *want, uint64_t key) IC_HIDDEN;
+/* Decode the rules of @c (of @t) still kept encoded (ic_nft_rule.enc): 0, or ENOMEM. A rule
+ * iptables cannot express becomes opaque and the chain incompatible, as when read. */
+int ic_nft_chain_ready(struct ic_nft_chain *c, uint8_t nfproto, struct ic_err *err) IC_HIDDEN;
+int ic_nft_table_ready(struct ic_nft_table *t, uint8_t nfproto, struct ic_err *err) IC_HIDDEN;
+/* The index of the first rule of @c ic_nft_rule_same calls @want (key @key), -1 when none
+ * is, or a code (IPTABLES_ENOMEM, decoding what was kept encoded). */
+ssize_t ic_nft_rule_find(struct ic_nft_chain *c, uint8_t nfproto, const struct ic_rule *want,
+			 uint64_t key, struct ic_err *err) IC_HIDDEN;
 void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i) IC_HIDDEN;
 void ic_nft_rule_free(struct ic_nft_rule *r) IC_HIDDEN;
 

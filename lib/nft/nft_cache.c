@@ -65,6 +65,8 @@ void ic_nft_rule_free(struct ic_nft_rule *r)
 {
 	if (!r)
 		return;
+	if (r->owns_enc)
+		nftnl_rule_free(r->enc);
 	ic_rule_free(&r->r);
 	free(r);
 }
@@ -116,6 +118,7 @@ void ic_nft_chain_flush(struct ic_nft_chain *c)
 	for (size_t i = 0; i < c->n; i++)
 		ic_nft_rule_free(c->rules[i]);
 	c->n = 0;
+	c->encoded = 0;
 	window_reset(c);
 	chain_recheck(c);
 }
@@ -254,11 +257,13 @@ int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, 
 	c->rules[i] = r;
 	c->keys[i] = key;
 	c->n++;
+	c->encoded += r->enc != NULL;
 	return 0;
 }
 
 void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
 {
+	c->encoded += (r->enc != NULL) - (c->rules[i]->enc != NULL);
 	ic_nft_rule_free(c->rules[i]);
 	c->rules[i] = r;
 	c->keys[i] = key;
@@ -267,6 +272,7 @@ void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, ui
 
 void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 {
+	c->encoded -= c->rules[i]->enc != NULL;
 	ic_nft_rule_free(c->rules[i]);
 	if (i < c->n / 2) {
 		memmove(&c->rules[1], &c->rules[0], i * sizeof(*c->rules));
@@ -283,9 +289,62 @@ void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 	chain_recheck(c);
 }
 
-ssize_t ic_nft_rule_find(const struct ic_nft_chain *c, uint8_t nfproto,
-			 const struct ic_rule *want, uint64_t key)
+/* Rule @i of @c from what was kept encoded: its decoded form and key, or opaque. */
+static int rule_ready(struct ic_nft_chain *c, size_t i, uint8_t nfproto, struct ic_err *err)
 {
+	struct ic_nft_rule *m = c->rules[i];
+	struct ic_err derr = { 0 };
+	int rc;
+
+	rc = ic_nft_decode(nfproto, m->enc, &m->r, &derr);
+	if (rc == IPTABLES_ENOMEM) {
+		memset(&m->r, 0, sizeof(m->r));
+		return ic_err_nomem(err, nfproto == NFPROTO_IPV6 ? "ip6tables" : "iptables");
+	}
+	if (m->owns_enc)
+		nftnl_rule_free(m->enc);
+	m->enc = NULL;
+	m->owns_enc = false;
+	c->encoded--;
+	if (rc) {
+		ic_rule_free(&m->r);
+		memset(&m->r, 0, sizeof(m->r));
+		m->opaque = true;
+		if (!c->incompatible)
+			c->incompatible = rc;
+		c->keys[i] = 0;
+		return 0;
+	}
+	c->keys[i] = ic_nft_rule_key(nfproto, &m->r);
+	return 0;
+}
+
+int ic_nft_chain_ready(struct ic_nft_chain *c, uint8_t nfproto, struct ic_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < c->n && c->encoded && !rc; i++)
+		if (c->rules[i]->enc)
+			rc = rule_ready(c, i, nfproto, err);
+	return rc;
+}
+
+int ic_nft_table_ready(struct ic_nft_table *t, uint8_t nfproto, struct ic_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < t->n && !rc; i++)
+		rc = ic_nft_chain_ready(t->chains[i], nfproto, err);
+	return rc;
+}
+
+ssize_t ic_nft_rule_find(struct ic_nft_chain *c, uint8_t nfproto, const struct ic_rule *want,
+			 uint64_t key, struct ic_err *err)
+{
+	int rc = ic_nft_chain_ready(c, nfproto, err);
+
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->keys[i] == key && ic_nft_rule_same(nfproto, want, &c->rules[i]->r))
 			return (ssize_t)i;

@@ -242,35 +242,34 @@ int ic_nft_parse(struct ic_ctx *cx, const struct ic_op *op, struct ic_rules *out
 	return ic_op_parse(cx, op, NULL, NULL, ic_nft_compat_rev, out);
 }
 
-/* @r as the kernel will hold it: encoded (*nr, when wanted) and decoded again, which is
- * what a later read of the table gives and what -C / -D compare (nft_rule_cmp). */
-static int canonical(struct work *w, const char *table, const char *chain,
-		     const struct ic_rule *r, struct nftnl_rule **nr, struct ic_rule *out)
+/* @r as the kernel will get it. */
+static int encode(struct work *w, const char *table, const char *chain, const struct ic_rule *r,
+		  struct nftnl_rule **nr)
 {
-	struct nftnl_rule *enc = NULL;
 	struct ic_rule v6 = *r;
-	int rc;
 
-	memset(out, 0, sizeof(*out));
 	/* ip6tables-nft 1.8.9 drops -c: its parser fills counters the encoder never reads */
 	if (family_of(w->cx) == NFPROTO_IPV6) {
 		v6.pcnt = v6.bcnt = 0;
 		r = &v6;
 	}
-	rc = ic_nft_encode(family_of(w->cx), table, chain, r, &enc, w->cx->err);
-	if (rc)
-		return rc;
-	rc = ic_nft_decode(family_of(w->cx), enc, out, w->cx->err);
-	if (rc || !nr)
-		nftnl_rule_free(enc);
-	else
-		*nr = enc;
-	return rc;
+	return ic_nft_encode(family_of(w->cx), table, chain, r, nr, w->cx->err);
 }
 
-static ssize_t rule_find(const struct ic_nft_chain *c, uint8_t fam, const struct ic_rule *want)
+/* @r as the kernel will hold it: encoded and decoded again, which is what a later read of
+ * the table gives and what -C / -D compare (nft_rule_cmp). */
+static int canonical(struct work *w, const char *table, const char *chain,
+		     const struct ic_rule *r, struct ic_rule *out)
 {
-	return ic_nft_rule_find(c, fam, want, ic_nft_rule_key(fam, want));
+	struct nftnl_rule *enc = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = encode(w, table, chain, r, &enc);
+	if (!rc)
+		rc = ic_nft_decode(family_of(w->cx), enc, out, w->cx->err);
+	nftnl_rule_free(enc);
+	return rc;
 }
 
 /* ---- rules ---- */
@@ -282,8 +281,8 @@ static bool jumps_builtin(const struct ic_nft_table *t, const struct ic_rule *r)
 	return c && c->hook >= 0;
 }
 
-/* The action of @kind that sends @r to chain @c, with the model's rule it becomes (its
- * canonical form, a->mrule). 0 or a recorded code (no action added then). */
+/* The action of @kind that sends @r to chain @c, with the model's rule it becomes (a->mrule:
+ * kept encoded until something reads it). 0 or a recorded code (no action added then). */
 static int rule_act(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c,
 		    enum act_kind kind, const struct ic_rule *r, struct act **out)
 {
@@ -295,7 +294,7 @@ static int rule_act(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 		free(m);
 		return nomem(w->cx);
 	}
-	rc = canonical(w, t->def->name, c->name, r, &a->nr, &m->r);
+	rc = encode(w, t->def->name, c->name, r, &a->nr);
 	if (rc) {
 		w->n--;
 		ic_nft_rule_free(m);
@@ -303,6 +302,7 @@ static int rule_act(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 	}
 	a->mrule = m;
 	m->act = w->n;
+	m->enc = a->nr;
 	a->jumps_builtin = jumps_builtin(t, r);
 	*out = a;
 	return 0;
@@ -326,7 +326,7 @@ static int rule_add(struct work *w, struct ic_nft_table *t, struct ic_nft_chain 
 		a->pos_handle = c->rules[at]->handle;
 		a->pos_id = c->rules[at]->handle ? 0 : c->rules[at]->id;
 	}
-	if (ic_nft_rule_insert(c, at, m, ic_nft_rule_key(family_of(w->cx), &m->r))) {
+	if (ic_nft_rule_insert(c, at, m, 0)) {
 		ic_nft_rule_free(m);
 		a->mrule = NULL;
 		return nomem(w->cx);
@@ -365,7 +365,7 @@ static int rule_replace(struct work *w, struct ic_nft_table *t, struct ic_nft_ch
 		return rc;
 	a->handle = old->handle;
 	forget_rule(w, old);
-	ic_nft_rule_set(c, at, a->mrule, ic_nft_rule_key(family_of(w->cx), &a->mrule->r));
+	ic_nft_rule_set(c, at, a->mrule, 0);
 	return 0;
 }
 
@@ -399,11 +399,14 @@ static int rule_locate(struct work *w, struct ic_nft_table *t, const char *chain
 	*c = ic_nft_chain_find(t, chain);
 	if (!*c || !t->in_kernel)
 		return 0;
-	rc = canonical(w, t->def->name, chain, r, NULL, &want);
+	rc = canonical(w, t->def->name, chain, r, &want);
 	if (rc)
 		return rc;
-	i = rule_find(*c, family_of(w->cx), &want);
+	i = ic_nft_rule_find(*c, family_of(w->cx), &want, ic_nft_rule_key(family_of(w->cx), &want),
+			     w->cx->err);
 	ic_rule_free(&want);
+	if (i < -1)
+		return (int)i;
 	if (i >= 0)
 		*at = (size_t)i;
 	return i >= 0;
@@ -613,6 +616,9 @@ static int chain_rename(struct work *w, struct ic_nft_table *t, const char *chai
 	c = ic_nft_chain_find(t, chain);
 	if (!c || c->hook >= 0)
 		return fail(w, FN_CHAIN_RENAME, ENOENT);
+	/* the rules that jump to it are rewritten in the model: they must be decoded */
+	if (ic_nft_table_ready(t, family_of(w->cx), w->cx->err))
+		return IPTABLES_ENOMEM;
 	if (c->handle == UINT64_MAX) {
 		const char *to = keep_name(w, name);
 
@@ -663,9 +669,13 @@ static int chain_policy(struct work *w, struct ic_nft_table *t, const struct ic_
 static int chain_zero(struct work *w, struct ic_nft_table *t, struct ic_nft_chain *c, int pos)
 {
 	struct ic_nft_rule *m;
+	int rc;
 
 	if (pos && (size_t)pos > c->n)
 		return fail(w, FN_OTHER, E2BIG);
+	rc = ic_nft_chain_ready(c, family_of(w->cx), w->cx->err);
+	if (rc)
+		return rc;
 	if (!pos && c->hook >= 0 && chain_live(c)) {
 		if (!act_add(w, A_CHAIN_ZERO, t, c->name))
 			return nomem(w->cx);
@@ -1121,11 +1131,19 @@ static void settle(struct work *w, const struct ic_nft_reply *rep)
 {
 	struct ic_nft_cache *c = &w->st->cache;
 
-	for (size_t i = 0; i < w->n; i++)
-		if (w->a[i].kind == A_RULE_REPLACE && w->a[i].mrule) {
-			w->a[i].mrule->handle = w->a[i].handle;
-			w->a[i].mrule->id = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		struct act *a = &w->a[i];
+
+		if (a->kind == A_RULE_REPLACE && a->mrule) {
+			a->mrule->handle = a->handle;
+			a->mrule->id = 0;
 		}
+		/* the model's rule keeps what the kernel got, to decode when first read */
+		if (a->nr && a->mrule && a->mrule->enc == a->nr) {
+			a->mrule->owns_enc = true;
+			a->nr = NULL;
+		}
+	}
 	ic_nft_cache_committed(c, rep->have_gen ? rep->gen : ic_nft_gen_next(c->gen));
 	for (size_t t = 0; t < ic_nft_ntables; t++) {
 		if (!(w->touched & (1u << t)) || !c->tables[t].loaded)
@@ -1288,6 +1306,9 @@ static int view_once(struct work *w, const struct ic_oplog *pending, const char 
 					out);
 	if (!rc && pending && pending->n)
 		rc = replay(w, pending, table);
+	/* readers get every rule decoded (and none that points into this work's acts) */
+	if (!rc)
+		rc = ic_nft_table_ready(*out, family_of(w->cx), w->cx->err);
 	return rc;
 }
 
