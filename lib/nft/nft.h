@@ -357,6 +357,14 @@ int ic_nft_view(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_oplo
 int ic_nft_predicate(struct ic_ctx *cx, struct ic_nft_state *st, const struct ic_op *op,
 		     const struct ic_oplog *pending) IC_HIDDEN;
 
+/* The messages that make table @table, and base chain @name as iptables-nft makes built-in
+ * chain @def (hook, priority, type, policy ACCEPT), in @b: 0 or -1 (ENOMEM). */
+int ic_nft_put_table(struct ic_nft_batch *b, uint8_t family, const char *table, size_t tag)
+	IC_HIDDEN;
+int ic_nft_put_base_chain(struct ic_nft_batch *b, uint8_t family, const char *table,
+			  const char *name, const struct ic_nft_builtin *def, bool echo, size_t tag)
+	IC_HIDDEN;
+
 /* Parse a rule op's words as iptables-nft does: revisions from nft_compat, jumps to chains
  * checked later, against the table (nft_prepare's "Chain 'X' does not exist"). */
 int ic_nft_parse(struct ic_ctx *cx, const struct ic_op *op, struct ic_rules *out) IC_HIDDEN;

@@ -799,16 +799,16 @@ static uint8_t fam(const struct work *w)
 	return family_of(w->cx);
 }
 
-static int put_table(struct work *w, struct ic_nft_batch *b, size_t tag, const struct act *a)
+int ic_nft_put_table(struct ic_nft_batch *b, uint8_t family, const char *table, size_t tag)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
 
 	if (!t)
 		return -1;
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, fam(w));
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, a->def->name);
-	nlh = ic_nft_batch_msg(b, NFT_MSG_NEWTABLE, fam(w), NLM_F_CREATE, 512, tag);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	nlh = ic_nft_batch_msg(b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE, 512, tag);
 	if (nlh) {
 		nftnl_table_nlmsg_build_payload(nlh, t);
 		ic_nft_batch_put(b, nlh);
@@ -817,27 +817,50 @@ static int put_table(struct work *w, struct ic_nft_batch *b, size_t tag, const s
 	return nlh ? 0 : -1;
 }
 
-static int put_chain(struct work *w, struct ic_nft_batch *b, size_t tag, const struct act *a)
+int ic_nft_put_base_chain(struct ic_nft_batch *b, uint8_t family, const char *table,
+			  const char *name, const struct ic_nft_builtin *def, bool echo, size_t tag)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c)
+		return -1;
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, family);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)def->hook);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, def->prio);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, def->type);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	nlh = ic_nft_batch_msg(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE | (echo ? NLM_F_ECHO : 0),
+			       1024, tag);
+	if (nlh) {
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		ic_nft_batch_put(b, nlh);
+	}
+	nftnl_chain_free(c);
+	return nlh ? 0 : -1;
+}
+
+static int put_chain(struct work *w, struct ic_nft_batch *b, size_t tag, const struct act *a)
+{
+	struct nftnl_chain *c;
 	struct nlmsghdr *nlh;
 	uint16_t type = a->kind == A_CHAIN_DEL ? NFT_MSG_DELCHAIN : NFT_MSG_NEWCHAIN;
 	uint16_t flags = a->kind == A_CHAIN_DEL ? NLM_F_NONREC :
 			 a->kind == A_CHAIN_USER ? NLM_F_EXCL :
-			 a->kind == A_CHAIN_BASE || a->kind == A_CHAIN_ZERO ? NLM_F_CREATE : 0;
+			 a->kind == A_CHAIN_ZERO ? NLM_F_CREATE : 0;
 
+	if (a->kind == A_CHAIN_BASE)
+		return ic_nft_put_base_chain(b, fam(w), a->def->name, a->chain, a->builtin, a->echo,
+					     tag);
+	c = nftnl_chain_alloc();
 	if (!c)
 		return -1;
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, fam(w));
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, a->def->name);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, a->kind == A_CHAIN_RENAME ? a->newname : a->chain);
 	switch (a->kind) {
-	case A_CHAIN_BASE:
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)a->builtin->hook);
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, a->builtin->prio);
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, a->builtin->type);
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-		break;
 	case A_CHAIN_RENAME:
 		nftnl_chain_set_u64(c, NFTNL_CHAIN_HANDLE, a->handle);
 		break;
@@ -981,7 +1004,7 @@ static int build(struct work *w, struct ic_nft_batch *b)
 
 		switch (a->kind) {
 		case A_TABLE:
-			rc = put_table(w, b, i, a);
+			rc = ic_nft_put_table(b, fam(w), a->def->name, i);
 			break;
 		case A_RULE_ADD: case A_RULE_REPLACE: case A_RULE_DEL: case A_FLUSH:
 			rc = put_rule(w, b, i, a);

@@ -9,13 +9,11 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
-#include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 
 #include "nft.h"
 
-#define PROBE_CHAIN "libiptables-c-probe"	/* a base chain of its own in nat */
+#define PROBE_CHAIN "libiptables-c-probe"	/* a POSTROUTING base chain of its own in nat */
 #define PROBE_TRIES 4				/* batches refused whole: another commit */
 
 static uint8_t family_of(const struct ic_ctx *cx)
@@ -23,46 +21,15 @@ static uint8_t family_of(const struct ic_ctx *cx)
 	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 }
 
-static int put_table(struct ic_nft_batch *b, uint8_t fam)
+/* nat's POSTROUTING as iptables-nft makes it (the row of its table definition). */
+static const struct ic_nft_builtin *postrouting(void)
 {
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh = NULL;
+	const struct ic_nft_tabledef *d = ic_nft_tabledef("nat");
 
-	if (t) {
-		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, fam);
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, "nat");
-		nlh = ic_nft_batch_msg(b, NFT_MSG_NEWTABLE, fam, NLM_F_CREATE, 512, 0);
-	}
-	if (nlh) {
-		nftnl_table_nlmsg_build_payload(nlh, t);
-		ic_nft_batch_put(b, nlh);
-	}
-	nftnl_table_free(t);
-	return nlh ? 0 : -1;
-}
-
-/* The chain iptables-nft makes for nat POSTROUTING, under a name of its own. */
-static int put_chain(struct ic_nft_batch *b, uint8_t fam)
-{
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh = NULL;
-
-	if (c) {
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, fam);
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "nat");
-		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, PROBE_CHAIN);
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_POST_ROUTING);
-		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, 100);
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "nat");
-		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-		nlh = ic_nft_batch_msg(b, NFT_MSG_NEWCHAIN, fam, NLM_F_CREATE, 1024, 1);
-	}
-	if (nlh) {
-		nftnl_chain_nlmsg_build_payload(nlh, c);
-		ic_nft_batch_put(b, nlh);
-	}
-	nftnl_chain_free(c);
-	return nlh ? 0 : -1;
+	for (size_t i = 0; d && i < d->n; i++)
+		if (d->chains[i].hook == NF_INET_POST_ROUTING)
+			return &d->chains[i];
+	return NULL;
 }
 
 static int put_rule(struct ic_nft_batch *b, uint8_t fam, struct nftnl_rule *r)
@@ -89,8 +56,9 @@ static int ask(struct ic_ctx *cx, struct ic_nft_state *st, struct nftnl_rule *r)
 	rc = ic_nft_genid(cx, &st->sock, &gen);
 	if (rc)
 		return rc;
-	if (ic_nft_batch_begin(&b, &st->sock, gen) || put_table(&b, fam) ||
-	    put_chain(&b, fam) || put_rule(&b, fam, r)) {
+	if (ic_nft_batch_begin(&b, &st->sock, gen) || ic_nft_put_table(&b, fam, "nat", 0) ||
+	    ic_nft_put_base_chain(&b, fam, "nat", PROBE_CHAIN, postrouting(), false, 1) ||
+	    put_rule(&b, fam, r)) {
 		ic_nft_batch_free(&b);
 		return ic_err_nomem(cx->err, ic_prog(cx));
 	}
