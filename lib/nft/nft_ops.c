@@ -11,6 +11,7 @@
  * nft_xt_builtin_init, nft_strerror). Tables and built-in chains come into being lazily,
  * in the batch of the first op that needs them.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1017,33 +1018,31 @@ static int build(struct work *w, struct ic_nft_batch *b)
 	return rc;
 }
 
+/* The handle attribute @type (NFTA_RULE_HANDLE, NFTA_CHAIN_HANDLE) of a NEWRULE / NEWCHAIN. */
+static bool handle_of(const struct nlmsghdr *nlh, uint16_t type, uint64_t *h)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == type && mnl_attr_validate(a, MNL_TYPE_U64) == 0) {
+			*h = be64toh(mnl_attr_get_u64(a));
+			return true;
+		}
+	return false;
+}
+
 /* An echoed NEWRULE or NEWCHAIN: the handle its act took. */
 static int echo_cb(const struct nlmsghdr *nlh, size_t tag, void *arg)
 {
 	struct work *w = arg;
 	struct act *a = tag < w->n ? &w->a[tag] : NULL;
-	struct nftnl_chain *c;
-	struct nftnl_rule *r;
+	uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 
 	if (!a || !a->echo)
 		return 0;
-	if (a->kind == A_RULE_ADD && NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWRULE) {
-		r = nftnl_rule_alloc();
-		if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
-		    nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) {
-			a->echo_handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-			a->echoed = true;
-		}
-		nftnl_rule_free(r);
-	} else if (a->kind != A_RULE_ADD && NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWCHAIN) {
-		c = nftnl_chain_alloc();
-		if (c && nftnl_chain_nlmsg_parse(nlh, c) == 0 &&
-		    nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE)) {
-			a->echo_handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
-			a->echoed = true;
-		}
-		nftnl_chain_free(c);
-	}
+	if (a->kind == A_RULE_ADD ? type == NFT_MSG_NEWRULE : type == NFT_MSG_NEWCHAIN)
+		a->echoed = handle_of(nlh, a->kind == A_RULE_ADD ? NFTA_RULE_HANDLE
+								 : NFTA_CHAIN_HANDLE, &a->echo_handle);
 	return 0;
 }
 
