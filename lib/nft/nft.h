@@ -168,10 +168,18 @@ struct ic_nft_rule {
 	size_t act;			/* while in a batch: 1 + the index of the act adding it */
 	/* A rule this handle added is kept as it went to the kernel and decoded (r, and its
 	 * key) only when something reads it: a restore of thousands of rules is mostly not
-	 * read back before the next. Owned once the batch landed; before, the act owns it. */
-	struct nftnl_rule *enc;
-	bool owns_enc;
+	 * read back before the next. While its batch is built: the act's nftnl_rule (enc);
+	 * once the batch landed: a copy of its NEWRULE message (msg, owned; about the size of
+	 * the decoded rule). */
+	const struct nftnl_rule *enc;
+	void *msg;
 };
+
+/* Not decoded yet (see ic_nft_rule.enc). */
+static inline bool ic_nft_rule_encoded(const struct ic_nft_rule *r)
+{
+	return r->enc || r->msg;
+}
 
 struct ic_nft_chain {
 	char name[IC_NFT_NAMELEN];
@@ -185,7 +193,7 @@ struct ic_nft_chain {
 	struct ic_nft_rule **rules;
 	uint64_t *keys;			/* keys[i]: ic_nft_rule_key of rules[i] (0: opaque) */
 	size_t n;
-	size_t encoded;			/* rules still kept encoded (ic_nft_rule.enc) */
+	size_t encoded;			/* rules still kept encoded (ic_nft_rule_encoded) */
 	/* rules and keys are windows @off entries into these allocations (nft_cache.c) */
 	struct ic_nft_rule **rbase;
 	uint64_t *kbase;

@@ -65,8 +65,7 @@ void ic_nft_rule_free(struct ic_nft_rule *r)
 {
 	if (!r)
 		return;
-	if (r->owns_enc)
-		nftnl_rule_free(r->enc);
+	free(r->msg);
 	ic_rule_free(&r->r);
 	free(r);
 }
@@ -257,13 +256,14 @@ int ic_nft_rule_insert(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, 
 	c->rules[i] = r;
 	c->keys[i] = key;
 	c->n++;
-	c->encoded += r->enc != NULL;
+	c->encoded += ic_nft_rule_encoded(r);
 	return 0;
 }
 
 void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, uint64_t key)
 {
-	c->encoded += (r->enc != NULL) - (c->rules[i]->enc != NULL);
+	c->encoded += ic_nft_rule_encoded(r);
+	c->encoded -= ic_nft_rule_encoded(c->rules[i]);
 	ic_nft_rule_free(c->rules[i]);
 	c->rules[i] = r;
 	c->keys[i] = key;
@@ -272,7 +272,7 @@ void ic_nft_rule_set(struct ic_nft_chain *c, size_t i, struct ic_nft_rule *r, ui
 
 void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 {
-	c->encoded -= c->rules[i]->enc != NULL;
+	c->encoded -= ic_nft_rule_encoded(c->rules[i]);
 	ic_nft_rule_free(c->rules[i]);
 	if (i < c->n / 2) {
 		memmove(&c->rules[1], &c->rules[0], i * sizeof(*c->rules));
@@ -293,18 +293,24 @@ void ic_nft_rule_remove(struct ic_nft_chain *c, size_t i)
 static int rule_ready(struct ic_nft_chain *c, size_t i, uint8_t nfproto, struct ic_err *err)
 {
 	struct ic_nft_rule *m = c->rules[i];
+	struct nftnl_rule *parsed = NULL;
 	struct ic_err derr = { 0 };
-	int rc;
+	int rc = IPTABLES_ENOMEM;
 
-	rc = ic_nft_decode(nfproto, m->enc, &m->r, &derr);
+	if (m->msg && (parsed = nftnl_rule_alloc()) &&
+	    nftnl_rule_nlmsg_parse(m->msg, parsed) < 0)
+		rc = IPTABLES_EUNSUPPORTED;	/* our own message: cannot happen */
+	else if (!m->msg || parsed)
+		rc = ic_nft_decode(nfproto, m->msg ? parsed : m->enc, &m->r, &derr);
+	if (parsed)
+		nftnl_rule_free(parsed);
 	if (rc == IPTABLES_ENOMEM) {
 		memset(&m->r, 0, sizeof(m->r));
 		return ic_err_nomem(err, nfproto == NFPROTO_IPV6 ? "ip6tables" : "iptables");
 	}
-	if (m->owns_enc)
-		nftnl_rule_free(m->enc);
+	free(m->msg);
+	m->msg = NULL;
 	m->enc = NULL;
-	m->owns_enc = false;
 	c->encoded--;
 	if (rc) {
 		ic_rule_free(&m->r);
@@ -324,7 +330,7 @@ int ic_nft_chain_ready(struct ic_nft_chain *c, uint8_t nfproto, struct ic_err *e
 	int rc = 0;
 
 	for (size_t i = 0; i < c->n && c->encoded && !rc; i++)
-		if (c->rules[i]->enc)
+		if (ic_nft_rule_encoded(c->rules[i]))
 			rc = rule_ready(c, i, nfproto, err);
 	return rc;
 }

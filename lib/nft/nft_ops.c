@@ -65,6 +65,7 @@ struct act {
 	struct nftnl_rule *nr;		/* A_RULE_ADD / A_RULE_REPLACE */
 	struct ic_nft_rule *mrule;	/* the model's rule that gets the new handle */
 	bool echo;			/* NLM_F_ECHO: its handle comes back (see settle) */
+	size_t msg_off, msg_len;	/* its message in the batch last built */
 	bool echoed;
 	uint64_t echo_handle;
 };
@@ -955,6 +956,8 @@ static int put_rule(struct work *w, struct ic_nft_batch *b, size_t tag, struct a
 	if (nlh) {
 		nftnl_rule_nlmsg_build_payload(nlh, r);
 		ic_nft_batch_put(b, nlh);
+		a->msg_off = (size_t)((char *)nlh - b->buf);
+		a->msg_len = nlh->nlmsg_len;
 	}
 	if (own)
 		nftnl_rule_free(own);
@@ -1149,28 +1152,34 @@ static bool table_known(const struct ic_nft_table *t)
 /* After our batch landed at generation gen+1 the model is the kernel's once the new rules
  * and chains have their handles: a table where one is missing is read again when next
  * needed. */
-static void settle(struct work *w, const struct ic_nft_reply *rep)
+static void settle(struct work *w, const struct ic_nft_reply *rep, const struct ic_nft_batch *b)
 {
 	struct ic_nft_cache *c = &w->st->cache;
+	unsigned lost = 0;
 
 	for (size_t i = 0; i < w->n; i++) {
 		struct act *a = &w->a[i];
+		struct ic_nft_rule *m = a->mrule;
 
-		if (a->kind == A_RULE_REPLACE && a->mrule) {
-			a->mrule->handle = a->handle;
-			a->mrule->id = 0;
+		if (a->kind == A_RULE_REPLACE && m) {
+			m->handle = a->handle;
+			m->id = 0;
 		}
-		/* the model's rule keeps what the kernel got, to decode when first read */
-		if (a->nr && a->mrule && a->mrule->enc == a->nr) {
-			a->mrule->owns_enc = true;
-			a->nr = NULL;
+		/* the model's rule keeps the message the kernel got, to decode when first read */
+		if (m && m->enc && m->enc == a->nr) {
+			m->msg = malloc(a->msg_len);
+			if (m->msg)
+				memcpy(m->msg, b->buf + a->msg_off, a->msg_len);
+			else
+				lost |= 1u << (a->def - ic_nft_tables);
+			m->enc = NULL;
 		}
 	}
 	ic_nft_cache_committed(c, rep->have_gen ? rep->gen : ic_nft_gen_next(c->gen));
 	for (size_t t = 0; t < ic_nft_ntables; t++) {
 		if (!(w->touched & (1u << t)) || !c->tables[t].loaded)
 			continue;
-		if (table_handles(w, t) || !table_known(&c->tables[t]))
+		if ((lost & (1u << t)) || table_handles(w, t) || !table_known(&c->tables[t]))
 			ic_nft_cache_forget(c, 1u << t);
 	}
 }
@@ -1192,15 +1201,15 @@ static int send_batch(struct work *w, struct ic_nft_reply *rep, bool *sent)
 	/* for every listener the kernel writes out each object the batch touches once more */
 	mute = w->objects >= MUTE_MIN && ic_nft_events_mute(&c->ev);
 	rc = ic_nft_batch_send(w->cx, &w->st->sock, &b, echo_cb, w, rep);
-	ic_nft_batch_free(&b);
 	if (mute)
 		ic_nft_cache_unmute(w->cx, &w->st->sock, c, rc == 0 && rep->err == 0,
 				    rep->have_gen ? rep->gen : ic_nft_gen_next(c->gen));
+	if (!rc && !rep->err)
+		settle(w, rep, &b);
+	ic_nft_batch_free(&b);
 	if (rc)
 		return rc;
 	*sent = true;
-	if (!rep->err)
-		settle(w, rep);
 	return 0;
 }
 
