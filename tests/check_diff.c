@@ -33,61 +33,6 @@ struct corpus {
 
 /* ---- corpus file ---- */
 
-/* Split @line into words with /bin/sh quoting rules ('...', "...", backslash). Returns the
- * number of words, or -1 on unbalanced quotes. Words are malloc'd. */
-static int split_words(const char *line, char **out, int max)
-{
-	const char *p = line;
-	char *buf = malloc(strlen(line) + 1), *w;
-	int n = 0;
-
-	ck_assert(buf);
-	for (;;) {
-		bool have = false;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n')
-			break;
-		w = buf;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-			have = true;
-			if (*p == '\'') {
-				for (p++; *p && *p != '\''; p++)
-					*w++ = *p;
-				if (!*p++)
-					goto bad;
-			} else if (*p == '"') {
-				for (p++; *p && *p != '"'; p++) {
-					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-						p++;
-					*w++ = *p;
-				}
-				if (!*p++)
-					goto bad;
-			} else if (*p == '\\' && p[1]) {
-				*w++ = p[1];
-				p += 2;
-			} else {
-				*w++ = *p++;
-			}
-		}
-		*w = '\0';
-		if (have) {
-			if (n >= max)
-				goto bad;
-			out[n++] = strdup(buf);
-		}
-	}
-	free(buf);
-	return n;
-bad:
-	free(buf);
-	while (n)
-		free(out[--n]);
-	return -1;
-}
-
 static int count_list(const char *v)
 {
 	int n = 1;
@@ -147,7 +92,7 @@ static void corpus_append(struct corpus *c, const char *name, const char *table)
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\n")] == '\0')
 			continue;
-		nw = split_words(line, w, MAX_WORDS + 2);
+		nw = tsplit_words(line, w, MAX_WORDS + 2);
 		ck_assert_msg(nw >= 3, "%s:%zu: bad line", path, lineno);
 		if (table && strcmp(w[0], table) != 0) {
 			for (k = 0; k < nw; k++)
@@ -1027,7 +972,7 @@ START_TEST(test_split_words)
 	char *w[8];
 	int n, k;
 
-	n = split_words("a 'b c' \"d \\\"e\\\"\" f\\ g 'it'\"'\"'s' \"\"", w, 8);
+	n = tsplit_words("a 'b c' \"d \\\"e\\\"\" f\\ g 'it'\"'\"'s' \"\"", w, 8);
 	ck_assert_int_eq(n, 6);
 	ck_assert_str_eq(w[0], "a");
 	ck_assert_str_eq(w[1], "b c");
@@ -1037,7 +982,7 @@ START_TEST(test_split_words)
 	ck_assert_str_eq(w[5], "");
 	for (k = 0; k < n; k++)
 		free(w[k]);
-	ck_assert_int_eq(split_words("a 'b", w, 8), -1);
+	ck_assert_int_eq(tsplit_words("a 'b", w, 8), -1);
 	ck_assert_int_eq(expand_count((char *[]){ "-s", "a,b", "-d", "c,d,e", NULL }), 6);
 }
 END_TEST

@@ -461,56 +461,6 @@ struct corpus {
 	size_t n;
 };
 
-/* /bin/sh-style word splitting of a corpus line ('...', "...", backslash); -1 if unbalanced */
-static int split_words(const char *line, char **out, int max)
-{
-	const char *p = line;
-	char *buf = malloc(strlen(line) + 1), *w;
-	int n = 0;
-
-	ck_assert(buf);
-	for (;;) {
-		bool have = false;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n')
-			break;
-		for (w = buf; *p && *p != ' ' && *p != '\t' && *p != '\n';) {
-			have = true;
-			if (*p == '\'') {
-				for (p++; *p && *p != '\''; p++)
-					*w++ = *p;
-				if (!*p++)
-					goto bad;
-			} else if (*p == '"') {
-				for (p++; *p && *p != '"'; p++) {
-					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-						p++;
-					*w++ = *p;
-				}
-				if (!*p++)
-					goto bad;
-			} else if (*p == '\\' && p[1]) {
-				*w++ = p[1];
-				p += 2;
-			} else {
-				*w++ = *p++;
-			}
-		}
-		*w = '\0';
-		if (have && n < max)
-			out[n++] = strdup(buf);
-	}
-	free(buf);
-	return n;
-bad:
-	free(buf);
-	while (n)
-		free(out[--n]);
-	return -1;
-}
-
 /* Inside a user namespace (IPTC_ROOTLESS) only uid/gid 0 are mapped: the kernel refuses an
  * owner match on any other id, which the memory backend cannot know (check_diff skips the
  * same specs there). */
@@ -542,7 +492,7 @@ static void corpus_load(struct corpus *c, const char *name)
 
 		if (line[0] == '#' || line[strspn(line, " \t\n")] == '\0')
 			continue;
-		nw = split_words(line, w, MAX_WORDS + 2);
+		nw = tsplit_words(line, w, MAX_WORDS + 2);
 		ck_assert_msg(nw >= 3, "%s: bad line %s", path, line);
 		if (kernel_refuses_here(w, nw)) {
 			printf("rootless: skipping `%s` (the kernel refuses it here)\n", tchomp(line));

@@ -152,6 +152,59 @@ char *tjoin(char **lines, size_t n)
 
 /* ---- additions for the suites (tests helper) ---- */
 
+int tsplit_words(const char *line, char **out, int max)
+{
+	const char *p = line;
+	char *buf = malloc(strlen(line) + 1), *w;
+	int n = 0;
+
+	ck_assert(buf);
+	for (;;) {
+		bool have = false;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		w = buf;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			have = true;
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p++)
+					*w++ = *p;
+				if (!*p++)
+					goto bad;
+			} else if (*p == '"') {
+				for (p++; *p && *p != '"'; p++) {
+					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
+						p++;
+					*w++ = *p;
+				}
+				if (!*p++)
+					goto bad;
+			} else if (*p == '\\' && p[1]) {
+				*w++ = p[1];
+				p += 2;
+			} else {
+				*w++ = *p++;
+			}
+		}
+		*w = '\0';
+		if (have) {
+			if (n >= max)
+				goto bad;
+			out[n++] = strdup(buf);
+		}
+	}
+	free(buf);
+	return n;
+bad:
+	free(buf);
+	while (n)
+		free(out[--n]);
+	return -1;
+}
+
 char *tchomp(char *s)
 {
 	size_t len = strlen(s);

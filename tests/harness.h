@@ -86,6 +86,11 @@ char *toracle_diff(iptables *h, const struct tcfg *c, const char *table, const c
 /* Strip trailing newlines in place; returns @s. */
 char *tchomp(char *s);
 
+/* Split a corpus line into words with /bin/sh quoting rules ('...', "...", backslash).
+ * Returns the number of words (each malloc'd), or -1 on unbalanced quotes or more than @max
+ * words. */
+int tsplit_words(const char *line, char **out, int max);
+
 /* Quote one word for /bin/sh (single quotes); caller frees. */
 char *tshquote(const char *word);
 /* Quote and join a NULL-terminated word list for /bin/sh; caller frees. */

@@ -31,60 +31,6 @@ struct nc_corpus {
 	size_t n;
 };
 
-/* /bin/sh word splitting ('...', "...", backslash); -1 on unbalanced quotes. */
-static int nc_split(const char *line, char **out, int max)
-{
-	const char *p = line;
-	char *buf = malloc(strlen(line) + 1), *w;
-	int n = 0;
-
-	ck_assert(buf);
-	for (;;) {
-		bool have = false;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n')
-			break;
-		w = buf;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-			have = true;
-			if (*p == '\'') {
-				for (p++; *p && *p != '\''; p++)
-					*w++ = *p;
-				if (!*p++)
-					goto bad;
-			} else if (*p == '"') {
-				for (p++; *p && *p != '"'; p++) {
-					if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-						p++;
-					*w++ = *p;
-				}
-				if (!*p++)
-					goto bad;
-			} else if (*p == '\\' && p[1]) {
-				*w++ = p[1];
-				p += 2;
-			} else {
-				*w++ = *p++;
-			}
-		}
-		*w = '\0';
-		if (have) {
-			if (n >= max)
-				goto bad;
-			out[n++] = strdup(buf);
-		}
-	}
-	free(buf);
-	return n;
-bad:
-	free(buf);
-	while (n)
-		free(out[--n]);
-	return -1;
-}
-
 /* Append the specs of data file @name to @c (zeroed before the first call). */
 static void nc_load(struct nc_corpus *c, const char *name)
 {
@@ -103,7 +49,7 @@ static void nc_load(struct nc_corpus *c, const char *name)
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\n")] == '\0')
 			continue;
-		nw = nc_split(line, w, NC_MAX_WORDS + 2);
+		nw = tsplit_words(line, w, NC_MAX_WORDS + 2);
 		ck_assert_msg(nw >= 3, "%s:%d: bad line", path, lineno);
 		c->v = realloc(c->v, (c->n + 1) * sizeof(*c->v));
 		ck_assert(c->v);
