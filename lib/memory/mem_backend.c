@@ -26,11 +26,6 @@ static struct ic_mem_ruleset *ruleset_of(struct ic_ctx *cx)
 	return &((struct mem_state *)cx->state)->rs;
 }
 
-static uint8_t nfproto_of(const struct ic_ctx *cx)
-{
-	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-}
-
 static int nomem(struct ic_ctx *cx)
 {
 	return ic_error(cx, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(cx));
@@ -140,8 +135,8 @@ static int chain_rules(struct ic_ctx *cx, const struct ic_mem_chain *c, bool cou
 
 	for (size_t i = 0; i < c->n; i++) {
 		line = NULL;
-		rc = ic_xt_format_rule(nfproto_of(cx), cx->mode, c->name, &c->rules[i], counters,
-				       &line, cx->err);
+		rc = ic_xt_format_rule(ic_nfproto_of(cx->proto), cx->mode, c->name, &c->rules[i],
+				       counters, &line, cx->err);
 		if (rc)
 			return rc;
 		if (ic_strv_push_owned(out, line))
@@ -228,7 +223,8 @@ static int mem_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const ch
 		if (!row)
 			rc = nomem(cx);
 		else
-			rc = ic_xt_format_stat(nfproto_of(cx), cx->mode, &c->rules[i], row, cx->err);
+			rc = ic_xt_format_stat(ic_nfproto_of(cx->proto), cx->mode, &c->rules[i], row,
+					       cx->err);
 	}
 	ic_mem_work_free(&w);
 	if (rc)

@@ -24,11 +24,6 @@ static int nomem(struct ic_ctx *cx)
 	return ic_error(cx, IPTABLES_ENOMEM, "%s: Memory allocation problem.", ic_prog(cx));
 }
 
-static uint8_t nfproto_of(const struct ic_ctx *cx)
-{
-	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-}
-
 /* ---- tables ---- */
 
 int ic_mem_base_table(struct ic_ctx *cx, struct ic_mem_ruleset *rs, const char *table,
@@ -139,7 +134,7 @@ int ic_mem_work_commit(struct ic_mem_work *w)
 	int err;
 
 	for (i = 0; i < w->n; i++) {
-		err = ic_mem_kernel_check(w->tabs[i], nfproto_of(w->cx));
+		err = ic_mem_kernel_check(w->tabs[i], ic_nfproto_of(w->cx->proto));
 		if (err)
 			return fail(w, IC_IPTC_FN_COMMIT, err);
 	}
@@ -357,7 +352,7 @@ static int rule_op(struct ic_mem_work *w, struct ic_mem_table *t, const struct i
 /* iptables' assert_valid_chain_name(): -N refuses the name of a target (ACCEPT, LOG, ...). */
 int ic_mem_chain_name_check(struct ic_ctx *cx, const char *chain)
 {
-	int rc = ic_xt_is_target(nfproto_of(cx), cx->mode, chain, cx->err);
+	int rc = ic_xt_is_target(ic_nfproto_of(cx->proto), cx->mode, chain, cx->err);
 
 	if (rc < 0)
 		return rc;

@@ -21,12 +21,19 @@
 #include <stdint.h>
 
 #include "../backend.h"
+#include "../xt/xt.h"
 #include "../xt/xt_rule.h"
 #include <linux/netfilter.h>
 
 struct nftnl_rule;
 struct mnl_socket;
 struct nlmsghdr;
+
+/* The handle's netfilter family. */
+static inline uint8_t ic_nft_family(const struct ic_ctx *cx)
+{
+	return ic_nfproto_of(cx->proto);
+}
 
 #define IC_NFT_MODE "nf_tables"
 #define IC_NFT_NAMELEN 256		/* NFT_TABLE_MAXNAMELEN, NFT_CHAIN_MAXNAMELEN */

@@ -16,16 +16,10 @@
 #include <libnftnl/table.h>
 
 #include "nft.h"
-#include "../xt/xt.h"
 
 static struct ic_nft_state *state_of(struct ic_ctx *cx)
 {
 	return cx->state;
-}
-
-static uint8_t family_of(const struct ic_ctx *cx)
-{
-	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 }
 
 static int nomem(struct ic_ctx *cx)
@@ -55,7 +49,7 @@ static int nft_validate(struct ic_ctx *cx, struct ic_op *op, struct ic_arena *ar
 	int rc;
 
 	if (op->code == IC_OP_NEW_CHAIN) {
-		rc = ic_xt_is_target(family_of(cx), cx->mode, op->chain, cx->err);
+		rc = ic_xt_is_target(ic_nft_family(cx), cx->mode, op->chain, cx->err);
 		if (rc > 0)
 			rc = ic_param_error(cx, "chain name may not clash with target name");
 		return rc;
@@ -136,7 +130,7 @@ static int chain_rules(struct ic_ctx *cx, const struct ic_nft_chain *c, bool cou
 
 	for (size_t i = 0; i < c->n; i++) {
 		line = NULL;
-		rc = ic_xt_format_rule(family_of(cx), cx->mode, c->name, &c->rules[i]->r,
+		rc = ic_xt_format_rule(ic_nft_family(cx), cx->mode, c->name, &c->rules[i]->r,
 				       counters, &line, cx->err);
 		if (rc)
 			return rc;
@@ -209,7 +203,7 @@ static int nft_stats(struct ic_ctx *cx, const struct ic_oplog *pending, const ch
 		if (!row)
 			rc = nomem(cx);
 		else
-			rc = ic_xt_format_stat(family_of(cx), cx->mode, &c->rules[i]->r, row,
+			rc = ic_xt_format_stat(ic_nft_family(cx), cx->mode, &c->rules[i]->r, row,
 					       cx->err);
 	}
 	view_done(cx, pending, table);
@@ -313,10 +307,10 @@ static bool nft_usable(const struct ic_ctx *cx, bool *holds_tables)
 	probe.err = &err;
 	if (ic_nft_sock_open(&probe, &s))
 		return false;
-	ok = ic_nft_dump(&probe, &s, NFT_MSG_GETTABLE, family_of(cx), NULL, known_table_cb,
+	ok = ic_nft_dump(&probe, &s, NFT_MSG_GETTABLE, ic_nft_family(cx), NULL, known_table_cb,
 			 holds_tables) == 0;
 	ic_nft_sock_close(&s);
-	return ok && ic_xt_usable(family_of(cx), &err) == 0;
+	return ok && ic_xt_usable(ic_nft_family(cx), &err) == 0;
 }
 
 /* The system's iptables is the nf_tables variant -> this backend; no iptables at all ->

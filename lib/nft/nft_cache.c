@@ -54,11 +54,6 @@ const struct ic_nft_tabledef *ic_nft_tabledef(const char *name)
 	return NULL;
 }
 
-static uint8_t family_of(const struct ic_ctx *cx)
-{
-	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-}
-
 /* ---- the model ---- */
 
 void ic_nft_rule_free(struct ic_nft_rule *r)
@@ -415,11 +410,11 @@ int ic_nft_cache_check(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_c
 	uint32_t gen;
 	int rc;
 
-	ic_nft_events_read(&c->ev, family_of(cx));
+	ic_nft_events_read(&c->ev, ic_nft_family(cx));
 	rc = ic_nft_genid(cx, s, &gen);
 	if (rc)
 		return rc;
-	move_to(c, family_of(cx), gen);
+	move_to(c, ic_nft_family(cx), gen);
 	return 0;
 }
 
@@ -435,7 +430,7 @@ void ic_nft_cache_unmute(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft
 	struct ic_nft_events *ev = &c->ev;
 	uint32_t now;
 
-	if (!ic_nft_events_unmute(ev, family_of(cx)))
+	if (!ic_nft_events_unmute(ev, ic_nft_family(cx)))
 		return;
 	/* a commit that got its generation before this GETGEN may have been announced while
 	 * we were out; one after it is announced to us whole */
@@ -453,8 +448,8 @@ bool ic_nft_cache_still_valid(struct ic_ctx *cx, struct ic_nft_sock *s, struct i
 {
 	uint32_t gen;
 
-	ic_nft_events_read(&c->ev, family_of(cx));
-	if (ic_nft_genid(cx, s, &gen) || !ic_nft_events_complete(&c->ev, family_of(cx), gen)) {
+	ic_nft_events_read(&c->ev, ic_nft_family(cx));
+	if (ic_nft_genid(cx, s, &gen) || !ic_nft_events_complete(&c->ev, ic_nft_family(cx), gen)) {
 		/* what changed cannot be told: nothing held is known to be as it was */
 		ic_nft_cache_drop(c);
 		return false;
@@ -586,7 +581,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 	if (!r)
 		goto out;
 	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
-	rc = ic_nft_decode(family_of(l->cx), nr, &r->r, &derr);
+	rc = ic_nft_decode(ic_nft_family(l->cx), nr, &r->r, &derr);
 	if (rc == IPTABLES_ENOMEM)
 		goto out;
 	if (rc) {
@@ -597,7 +592,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *arg)
 			l->last->incompatible = rc;
 	}
 	rc = ic_nft_rule_insert(l->last, l->last->n, r,
-				r->opaque ? 0 : ic_nft_rule_key(family_of(l->cx), &r->r))
+				r->opaque ? 0 : ic_nft_rule_key(ic_nft_family(l->cx), &r->r))
 		? IPTABLES_ENOMEM : 0;
 	if (!rc)
 		r = NULL;
@@ -638,11 +633,11 @@ static int load(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_table *t
 	ic_test_nft_loads++;
 #endif
 	table_clear(t);
-	t->nfproto = family_of(cx);
+	t->nfproto = ic_nft_family(cx);
 	if (builtins_init(t))
 		return ic_err_nomem(cx->err, ic_prog(cx));
 	for (size_t i = 0; i < 3 && !rc && (i == 0 || t->in_kernel); i++) {
-		rc = ic_nft_dump(cx, s, dumps[i], family_of(cx), i == 2 ? t->def->name : NULL,
+		rc = ic_nft_dump(cx, s, dumps[i], ic_nft_family(cx), i == 2 ? t->def->name : NULL,
 				 cbs[i], &l);
 		if (rc == IC_NFT_AGAIN) {
 			interrupted = true;
@@ -676,13 +671,13 @@ static int advance(struct ic_ctx *cx, struct ic_nft_sock *s, struct ic_nft_cache
 	uint32_t gen;
 	int rc;
 
-	ic_nft_events_read(&c->ev, family_of(cx));
+	ic_nft_events_read(&c->ev, ic_nft_family(cx));
 	rc = ic_nft_genid(cx, s, &gen);
 	if (rc)
 		return rc;
 	if (gen == c->gen)
 		return 0;
-	if (!ic_nft_events_complete(&c->ev, family_of(cx), gen)) {
+	if (!ic_nft_events_complete(&c->ev, ic_nft_family(cx), gen)) {
 		ic_nft_cache_drop(c);
 		return IC_NFT_AGAIN;
 	}

@@ -83,11 +83,6 @@ struct work {
 	unsigned touched;		/* tables (bit per ic_nft_tables row) the ops used */
 };
 
-static uint8_t family_of(const struct ic_ctx *cx)
-{
-	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-}
-
 static int nomem(struct ic_ctx *cx)
 {
 	return ic_err_nomem(cx->err, ic_prog(cx));
@@ -251,11 +246,11 @@ static int encode(struct work *w, const char *table, const char *chain, const st
 	struct ic_rule v6 = *r;
 
 	/* ip6tables-nft 1.8.9 drops -c: its parser fills counters the encoder never reads */
-	if (family_of(w->cx) == NFPROTO_IPV6) {
+	if (ic_nft_family(w->cx) == NFPROTO_IPV6) {
 		v6.pcnt = v6.bcnt = 0;
 		r = &v6;
 	}
-	return ic_nft_encode(family_of(w->cx), table, chain, r, nr, w->cx->err);
+	return ic_nft_encode(ic_nft_family(w->cx), table, chain, r, nr, w->cx->err);
 }
 
 /* @r as the kernel will hold it: encoded and decoded again, which is what a later read of
@@ -269,7 +264,7 @@ static int canonical(struct work *w, const char *table, const char *chain,
 	memset(out, 0, sizeof(*out));
 	rc = encode(w, table, chain, r, &enc);
 	if (!rc)
-		rc = ic_nft_decode(family_of(w->cx), enc, out, w->cx->err);
+		rc = ic_nft_decode(ic_nft_family(w->cx), enc, out, w->cx->err);
 	nftnl_rule_free(enc);
 	return rc;
 }
@@ -404,8 +399,8 @@ static int rule_locate(struct work *w, struct ic_nft_table *t, const char *chain
 	rc = canonical(w, t->def->name, chain, r, &want);
 	if (rc)
 		return rc;
-	i = ic_nft_rule_find(*c, family_of(w->cx), &want, ic_nft_rule_key(family_of(w->cx), &want),
-			     w->cx->err);
+	i = ic_nft_rule_find(*c, ic_nft_family(w->cx), &want,
+			     ic_nft_rule_key(ic_nft_family(w->cx), &want), w->cx->err);
 	ic_rule_free(&want);
 	if (i < -1)
 		return (int)i;
@@ -530,7 +525,7 @@ static int rule_op(struct work *w, struct ic_nft_table *t, const struct ic_op *o
 static int chain_create(struct work *w, struct ic_nft_table *t, const char *chain)
 {
 	struct ic_nft_chain *c;
-	int rc = ic_xt_is_target(family_of(w->cx), w->cx->mode, chain, w->cx->err);
+	int rc = ic_xt_is_target(ic_nft_family(w->cx), w->cx->mode, chain, w->cx->err);
 
 	if (rc < 0)
 		return rc;
@@ -619,7 +614,7 @@ static int chain_rename(struct work *w, struct ic_nft_table *t, const char *chai
 	if (!c || c->hook >= 0)
 		return fail(w, FN_CHAIN_RENAME, ENOENT);
 	/* the rules that jump to it are rewritten in the model: they must be decoded */
-	if (ic_nft_table_ready(t, family_of(w->cx), w->cx->err))
+	if (ic_nft_table_ready(t, ic_nft_family(w->cx), w->cx->err))
 		return IPTABLES_ENOMEM;
 	if (c->handle == UINT64_MAX) {
 		const char *to = keep_name(w, name);
@@ -675,7 +670,7 @@ static int chain_zero(struct work *w, struct ic_nft_table *t, struct ic_nft_chai
 
 	if (pos && (size_t)pos > c->n)
 		return fail(w, FN_OTHER, E2BIG);
-	rc = ic_nft_chain_ready(c, family_of(w->cx), w->cx->err);
+	rc = ic_nft_chain_ready(c, ic_nft_family(w->cx), w->cx->err);
 	if (rc)
 		return rc;
 	if (!pos && c->hook >= 0 && chain_live(c)) {
@@ -798,7 +793,7 @@ static int op_apply(struct work *w, const struct ic_op *op)
 
 static uint8_t fam(const struct work *w)
 {
-	return family_of(w->cx);
+	return ic_nft_family(w->cx);
 }
 
 int ic_nft_put_table(struct ic_nft_batch *b, uint8_t family, const char *table, size_t tag)
@@ -1339,7 +1334,7 @@ static int view_once(struct work *w, const struct ic_oplog *pending, const char 
 		rc = replay(w, pending, table);
 	/* readers get every rule decoded (and none that points into this work's acts) */
 	if (!rc)
-		rc = ic_nft_table_ready(*out, family_of(w->cx), w->cx->err);
+		rc = ic_nft_table_ready(*out, ic_nft_family(w->cx), w->cx->err);
 	return rc;
 }
 

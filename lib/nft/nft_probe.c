@@ -16,11 +16,6 @@
 #define PROBE_CHAIN "libiptables-c-probe"	/* a POSTROUTING base chain of its own in nat */
 #define PROBE_TRIES 4				/* batches refused whole: another commit */
 
-static uint8_t family_of(const struct ic_ctx *cx)
-{
-	return cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-}
-
 /* nat's POSTROUTING as iptables-nft makes it (the row of its table definition). */
 static const struct ic_nft_builtin *postrouting(void)
 {
@@ -48,7 +43,7 @@ static int put_rule(struct ic_nft_batch *b, uint8_t fam, struct nftnl_rule *r)
  * was refused whole (try again), or a recorded code. */
 static int ask(struct ic_ctx *cx, struct ic_nft_state *st, struct nftnl_rule *r)
 {
-	uint8_t fam = family_of(cx);
+	uint8_t fam = ic_nft_family(cx);
 	struct ic_nft_batch b;
 	int answers[3], rc;
 	uint32_t gen;
@@ -87,7 +82,7 @@ int ic_nft_random_fully(struct ic_ctx *cx)
 		return rc;
 	rc = ic_nft_parse(cx, &op, &rs);
 	if (!rc)
-		rc = rs.n == 1 ? ic_nft_encode(family_of(cx), "nat", PROBE_CHAIN, &rs.v[0], &r,
+		rc = rs.n == 1 ? ic_nft_encode(ic_nft_family(cx), "nat", PROBE_CHAIN, &rs.v[0], &r,
 					       cx->err)
 			       : IPTABLES_EINVAL;
 	ic_rules_free(&rs);

@@ -30,6 +30,12 @@
 /* "Does @chain exist in the table being written?" (for -j/-g to a user chain). */
 typedef bool ic_chain_exists_fn(void *arg, const char *chain);
 
+/* The netfilter family of a handle's address family. */
+static inline uint8_t ic_nfproto_of(enum iptables_proto p)
+{
+	return p == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
 /* libxtables' compat_rev hook: may revision @rev of extension @name (@opt: the getsockopt
  * IPT_SO_GET_REVISION_MATCH/TARGET value) be used? 1 yes, 0 no. */
 typedef int ic_compat_rev_fn(const char *name, uint8_t rev, int opt);

@@ -11,7 +11,7 @@ static void parse_req(const struct ic_ctx *cx, const char *table, const char *ch
 		      const char *const *spec, struct ic_parse_req *req)
 {
 	memset(req, 0, sizeof(*req));
-	req->nfproto = cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	req->nfproto = ic_nfproto_of(cx->proto);
 	req->mode = cx->mode;
 	req->prog = cx->input_prog;
 	req->line = cx->input_line;
@@ -87,7 +87,7 @@ int ic_rule_syntax_check(struct ic_ctx *cx, struct ic_op *op)
 int ic_legacy_entry_check(struct ic_ctx *cx, const struct ic_rules *rs)
 {
 	const struct ic_xt_family *f =
-		ic_xt_family(cx->proto == IPTABLES_IPV6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+		ic_xt_family(ic_nfproto_of(cx->proto));
 	size_t size;
 
 	if (!f || !rs->n)
