@@ -363,7 +363,6 @@ static int restore(struct iptables *h, const char *text, unsigned flags)
 	bool v6 = cx->proto == IPTABLES_IPV6, nft = !strcmp(cx->mode, "nf_tables");
 	struct plan p = { .h = h, .flags = flags, .own_txn = !h->in_txn };
 	struct ic_rscript s;
-	bool own_txn = p.own_txn;
 	struct ic_oplog log;
 	int rc;
 
@@ -377,10 +376,10 @@ static int restore(struct iptables *h, const char *text, unsigned flags)
 	rc = make_plan(&p, &s);
 	if (!rc && p.n) {
 		cx->input_prog = p.prog;
-		if (own_txn)
+		if (p.own_txn)
 			h->in_txn = true;
 		rc = log_plan(&p);
-		if (own_txn) {
+		if (p.own_txn) {
 			if (!rc && h->txn_n) {
 				rc = h->be->commit(cx, ic_txn_pending(h, &log));
 				if (rc < 0)

@@ -155,7 +155,6 @@ bool ic_nft_events_unmute(struct ic_nft_events *ev, uint8_t family)
 	ev->muted = false;
 	if (mnl_socket_setsockopt(ev->s.nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
 		ic_nft_sock_close(&ev->s);
-		ev->s.nl = NULL;
 		ev->lost = true;
 		return false;
 	}
